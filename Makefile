@@ -1,0 +1,60 @@
+# ECHO Portal. `make run` for a working site, `make test` for the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint format worker beat bench migrate messages clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $(VENV)/.base-installed $@
+
+run: $(VENV)/.base-installed
+	mkdir -p var/mail
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty --print-superuser
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.dev-installed
+	# The compiled catalogue is committed (a fresh machine may lack gettext); refresh it where msgfmt exists.
+	if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: $(VENV)/.base-installed
+	$(PY) manage.py migrate
+
+messages: $(VENV)/.base-installed
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=var --ignore=tests --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+worker: $(VENV)/.base-installed
+	$(BIN)/celery -A echo_portal worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-4}
+
+beat: $(VENV)/.base-installed
+	$(BIN)/celery -A echo_portal beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+bench: $(VENV)/.dev-installed
+	$(PY) tests/bench/run.py
+
+clean:
+	rm -rf var/static var/mail

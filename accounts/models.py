@@ -1,0 +1,107 @@
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Language, PracticeSetting, Profession, Province, TimeZone, time_zone_for_province
+from .fields import MultipleChoiceField
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).strip(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A clinician, staff member or hub manager; the email address is the login."""
+
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    first_name = models.CharField(_("first name"), max_length=150, help_text=_("As it should print on a certificate."))
+    last_name = models.CharField(_("last name"), max_length=150, help_text=_("As it should print on a certificate."))
+    profession = models.CharField(_("profession"), max_length=40, choices=Profession.choices, blank=True)
+    practice_settings = MultipleChoiceField(_("practice settings"), member_choices=PracticeSetting.choices)
+    province = models.CharField(_("province or territory"), max_length=2, choices=Province.choices, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    rural_remote = models.BooleanField(_("rural or remote practice"), default=False)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        choices=TimeZone.choices,
+        blank=True,
+        help_text=_("Leave blank to use the time zone of your province or territory."),
+    )
+    licence_number = models.CharField(
+        _("licence or CFPC number"), max_length=40, blank=True, help_text=_("Optional; printed on certificates.")
+    )
+    reminders_enabled = models.BooleanField(_("send me session reminders"), default=True)
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token, editable=False)
+    privacy_consent_version = models.CharField(max_length=20, blank=True, editable=False)
+    privacy_consent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
+
+    def __str__(self):
+        full = self.get_full_name()
+        return f"{full} <{self.email}>" if full else self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).strip()
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    @property
+    def effective_time_zone(self) -> str:
+        return self.time_zone or time_zone_for_province(self.province)
+
+    def regenerate_calendar_token(self) -> None:
+        self.calendar_token = new_calendar_token()
+        self.save(update_fields=["calendar_token"])

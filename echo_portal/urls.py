@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from accounts.views import set_language
+
+from . import views
+
+urlpatterns = [
+    path("", include("series.urls_home")),
+    path("series/", include("series.urls")),
+    path("sessions/", include("sessions.urls")),
+    path("hubs/", include("hubs.urls")),
+    path("", include("enrollment.urls")),
+    path("", include("notifications.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("contact/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
+    path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

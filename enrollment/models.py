@@ -1,0 +1,134 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+from hubs.models import Hub
+from series.models import Series
+from sessions.models import Session
+
+
+def normalize_key(raw: str) -> str:
+    """Keys are typed by people on phones: compare case-insensitively, ignoring spaces around."""
+    return (raw or "").strip().upper()
+
+
+class EnrollmentKey(models.Model):
+    """A shared secret staff publish to an audience; one per hub or cohort records where learners came from."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="keys", verbose_name=_("series"))
+    code = models.CharField(
+        _("key"), max_length=60, help_text=_("Compared without regard to case or surrounding spaces.")
+    )
+    label = models.CharField(
+        _("label"), max_length=120, blank=True, help_text=_("Which cohort or hub this key is for.")
+    )
+    hub = models.ForeignKey(
+        Hub, on_delete=models.SET_NULL, null=True, blank=True, related_name="enrollment_keys", verbose_name=_("hub")
+    )
+    valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    max_uses = models.PositiveIntegerField(_("maximum uses"), null=True, blank=True)
+    uses_count = models.PositiveIntegerField(_("uses"), default=0, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrollment key")
+        verbose_name_plural = _("enrollment keys")
+        ordering = ["series", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                Upper("code"),
+                condition=Q(is_active=True),
+                name="enrollment_key_active_unique",
+                violation_error_message=_("Another active key already uses this code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gt=F("valid_from")),
+                name="enrollment_key_window_order",
+                violation_error_message=_("A key must stop being valid after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_uses__isnull=True) | Q(max_uses__gte=1),
+                name="enrollment_key_max_uses_positive",
+                violation_error_message=_("Maximum uses must be at least 1 when set."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.label})" if self.label else self.code
+
+    def save(self, *args, **kwargs):
+        self.code = normalize_key(self.code)
+        super().save(*args, **kwargs)
+
+
+class Enrollment(models.Model):
+    """A learner joined a series (community of practice): which key, when."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Enrolled")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("user")
+    )
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("series"))
+    key = models.ForeignKey(
+        EnrollmentKey,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+        verbose_name=_("key used"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        ordering = ["enrolled_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "series"], name="enrollment_unique_user_series")]
+        indexes = [models.Index(fields=["series", "status"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.series}"
+
+
+class Registration(models.Model):
+    """A learner picked a session: registered, waitlisted (in order of `updated_at`), or cancelled."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("user")
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("session")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
+    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    status_changed_at = models.DateTimeField(_("status changed"), auto_now=True)
+    attended_minutes = models.PositiveIntegerField(_("minutes attended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["registered_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "session"], name="registration_unique_user_session")]
+        indexes = [models.Index(fields=["session", "status"]), models.Index(fields=["user", "status"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.session}"
+
+    @property
+    def attended(self) -> bool:
+        return bool(self.attended_minutes)

@@ -1,0 +1,117 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Province
+
+
+class Hub(models.Model):
+    """A hub partner: the national coordinator or a regional, provincial/territorial or sector organisation."""
+
+    class Kind(models.TextChoices):
+        NATIONAL = "national", _("National")
+        REGIONAL = "regional", _("Regional")
+        PROVINCIAL = "provincial", _("Provincial or territorial")
+        SECTOR = "sector", _("Sector-specific")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REGIONAL)
+    region = models.CharField(_("region or sector"), max_length=200, blank=True)
+    province = models.CharField(_("province or territory"), max_length=2, choices=Province.choices, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("hub")
+        verbose_name_plural = _("hubs")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("hubs:detail", args=[self.slug])
+
+
+class HubMembership(models.Model):
+    """Who runs a hub: managers manage spokes and members; facilitators only see participation."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Manager")
+        FACILITATOR = "facilitator", _("Facilitator")
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("hub"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hub_memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hub membership")
+        verbose_name_plural = _("hub memberships")
+        constraints = [models.UniqueConstraint(fields=["hub", "user"], name="hub_membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.hub} ({self.get_role_display()})"
+
+
+class Spoke(models.Model):
+    """A community or setting of care a hub serves: a family health team, an LTC home, a paramedic service…"""
+
+    class Kind(models.TextChoices):
+        FAMILY_HEALTH_TEAM = "family_health_team", _("Family health team / primary care")
+        LONG_TERM_CARE = "long_term_care", _("Long-term care home")
+        PARAMEDIC = "paramedic", _("Paramedic service")
+        HOME_CARE = "home_care", _("Home care team")
+        HOSPICE = "hospice", _("Hospice or palliative care unit")
+        HOSPITAL = "hospital", _("Hospital")
+        INDIGENOUS = "indigenous", _("First Nations, Inuit or Métis community health service")
+        COMMUNITY = "community", _("Community organisation")
+        OTHER = "other", _("Other")
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="spokes", verbose_name=_("hub"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    province = models.CharField(_("province or territory"), max_length=2, choices=Province.choices, blank=True)
+    rural_remote = models.BooleanField(_("rural or remote"), default=False)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("spoke")
+        verbose_name_plural = _("spokes")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["hub", "archived_at"])]
+
+    def __str__(self):
+        return self.name
+
+
+class SpokeMembership(models.Model):
+    """A clinician belongs to a spoke: invited by a manager, or asked to join and was approved."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACTIVE = "active", _("Active")
+
+    spoke = models.ForeignKey(Spoke, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("spoke"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="spoke_memberships", verbose_name=_("user")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("spoke membership")
+        verbose_name_plural = _("spoke memberships")
+        constraints = [models.UniqueConstraint(fields=["spoke", "user"], name="spoke_membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.spoke}"

@@ -1,0 +1,127 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from series.models import Series
+
+
+class Presenter(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    credentials = models.CharField(
+        _("credentials"), max_length=200, blank=True, help_text=_("For example: MD, CCFP(PC)")
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    bio = models.TextField(_("biography"), blank=True)
+
+    class Meta:
+        verbose_name = _("presenter")
+        verbose_name_plural = _("presenters")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class Session(models.Model):
+    """One virtual session (usually an hour) of a series. Times are stored in UTC."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("series"))
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    presenters = models.ManyToManyField(Presenter, blank=True, related_name="sessions", verbose_name=_("presenters"))
+    join_url = models.URLField(_("join link"), max_length=500, blank=True, help_text=_("Shown only to registrants."))
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty for no limit."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    sequence = models.PositiveIntegerField(
+        _("calendar sequence"), default=0, editable=False, help_text=_("Bumped whenever the time or status changes.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["starts_at"]),
+            models.Index(fields=["series", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message=_("A session must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="session_capacity_positive",
+                violation_error_message=_("Capacity must be at least 1 when set."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("echo_sessions:detail", args=[self.pk])
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+def resource_upload_to(instance, filename):
+    return f"resources/{instance.session_id}/{filename}"
+
+
+class Resource(models.Model):
+    """Material from a held session: recording, slides, Q&A or handout."""
+
+    class Kind(models.TextChoices):
+        RECORDING = "recording", _("Recording")
+        SLIDES = "slides", _("Slides")
+        QA = "qa", _("Questions and answers")
+        HANDOUT = "handout", _("Handout")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Everyone")
+        REGISTRANTS = "registrants", _("Registrants only")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="resources", verbose_name=_("session"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=250, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to=resource_upload_to, blank=True)
+    text = models.TextField(_("text"), blank=True, help_text=_("For questions and answers written out."))
+    visibility = models.CharField(_("visible to"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ["session", "kind", "pk"]
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not (self.url or self.file or self.text):
+            raise ValidationError(_("Give a link, a file or the text."))
+
+    @property
+    def href(self) -> str:
+        return self.file.url if self.file else self.url
