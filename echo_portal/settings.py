@@ -229,6 +229,13 @@ CONTENT_SECURITY_POLICY = {
 
 PRIVACY_POLICY_VERSION = "2026-11"
 
+# Enrollment keys: wrong guesses allowed per account and per client address before every key is refused
+# until the window (seconds, from the first wrong key) ends. Counted in the shared cache.
+ENROLLMENT_KEY_FAILURES_PER_USER = env.int("ENROLLMENT_KEY_FAILURES_PER_USER", default=5)
+ENROLLMENT_KEY_USER_WINDOW_SECONDS = env.int("ENROLLMENT_KEY_USER_WINDOW_SECONDS", default=15 * 60)
+ENROLLMENT_KEY_FAILURES_PER_ADDRESS = env.int("ENROLLMENT_KEY_FAILURES_PER_ADDRESS", default=20)
+ENROLLMENT_KEY_ADDRESS_WINDOW_SECONDS = env.int("ENROLLMENT_KEY_ADDRESS_WINDOW_SECONDS", default=60 * 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

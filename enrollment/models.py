@@ -87,6 +87,9 @@ class Enrollment(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
+    waitlisted_at = models.DateTimeField(
+        _("joined the waitlist"), null=True, blank=True, editable=False, help_text=_("Sets the order of the waitlist.")
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -101,7 +104,7 @@ class Enrollment(models.Model):
 
 
 class Registration(models.Model):
-    """A learner picked a session: registered, waitlisted (in order of `updated_at`), or cancelled."""
+    """A learner picked a session: registered, waitlisted (in order of `waitlisted_at`), or cancelled."""
 
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Registered")
@@ -116,6 +119,9 @@ class Registration(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
     registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    waitlisted_at = models.DateTimeField(
+        _("joined the waitlist"), null=True, blank=True, editable=False, help_text=_("Sets the order of the waitlist.")
+    )
     status_changed_at = models.DateTimeField(_("status changed"), auto_now=True)
     attended_minutes = models.PositiveIntegerField(_("minutes attended"), null=True, blank=True)
 
