@@ -1,12 +1,22 @@
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from .models import Hub
+from . import public_queries
 
 
+@require_GET
 def hub_list(request):
-    return render(request, "hubs/list.html", {"hubs": Hub.objects.filter(is_active=True)})
+    """Public: every active hub partner with its region or sector, spokes and programming (2 queries)."""
+    return render(request, "hubs/list.html", {"hubs": public_queries.hubs_with_spoke_kinds()})
 
 
+@require_GET
 def detail(request, slug):
-    hub = get_object_or_404(Hub, slug=slug, is_active=True)
-    return render(request, "hubs/detail.html", {"hub": hub})
+    """Public: one hub partner, its spokes by kind and its own published series (3 queries)."""
+    from series.queries import catalog
+
+    hub = public_queries.public_hub(slug=slug)
+    if hub is None:
+        raise Http404
+    return render(request, "hubs/detail.html", {"hub": hub, "series_list": list(catalog(hub=hub))})

@@ -98,5 +98,15 @@ class Series(models.Model):
         return reverse("series:detail", args=[self.slug])
 
     @property
+    def audience_profession_labels(self) -> list[str]:
+        labels = dict(Profession.choices)
+        return [str(labels[value]) for value in self.audience_professions or [] if value in labels]
+
+    @property
+    def audience_setting_labels(self) -> list[str]:
+        labels = dict(PracticeSetting.choices)
+        return [str(labels[value]) for value in self.audience_settings or [] if value in labels]
+
+    @property
     def cohost_list(self) -> list[str]:
         return [line.strip() for line in self.cohosts.splitlines() if line.strip()]

@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -79,6 +81,15 @@ class Session(models.Model):
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def credits(self) -> Decimal | None:
+        """Credits this session earns: the series' credits per hour times its length, to the quarter credit."""
+        per_hour = self.series.credits_per_hour
+        if not per_hour:
+            return None
+        earned = per_hour * Decimal(self.duration_minutes) / Decimal(60)
+        return (earned * 4).quantize(Decimal("1"), rounding=ROUND_HALF_UP) / 4
 
 
 def resource_upload_to(instance, filename):

@@ -1,18 +1,40 @@
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from series.models import Series
+from . import queries
+from .forms import PastSessionFilterForm
 
-from .models import Session
+PAST_PAGE_SIZE = 20
 
 
+@require_GET
 def detail(request, pk):
-    session = get_object_or_404(Session.objects.select_related("series"), pk=pk, series__status=Series.Status.PUBLISHED)
-    return render(request, "sessions/detail.html", {"session": session})
+    session = queries.session_for_page(pk=pk)
+    if session is None:
+        raise Http404
+    resources = list(session.resources.all())
+    if any(r.visibility == r.Visibility.REGISTRANTS for r in resources) and not queries.viewer_is_registrant(
+        session=session, user=request.user
+    ):
+        resources = [r for r in resources if r.visibility == r.Visibility.PUBLIC]
+    return render(request, "sessions/detail.html", {"session": session, "resources": resources})
 
 
+@require_GET
 def past(request):
-    sessions = Session.objects.filter(
-        series__status=Series.Status.PUBLISHED, ends_at__lt=timezone.now()
-    ).select_related("series")
-    return render(request, "sessions/past.html", {"sessions": sessions.order_by("-starts_at")[:50]})
+    form = PastSessionFilterForm(request.GET or None)
+    filters = form.valid_filters() if request.GET else {}
+    page = Paginator(queries.past_sessions(**filters), PAST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        "sessions/past.html",
+        {
+            "form": form if request.GET else PastSessionFilterForm(),
+            "page": page,
+            "query_without_page": query_without_page.urlencode(),
+        },
+    )

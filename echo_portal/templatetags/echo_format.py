@@ -1,0 +1,224 @@
+"""How the portal writes dates, times and staff-entered HTML, in English and in French.
+
+Session times are stored in UTC and always shown in the active time zone (the
+viewer's, Eastern Time by default) with the zone named, because a learner in
+St. John's or Vancouver must not have to convert "12:00" in their head:
+
+    Thursday, March 10, 2022, 12:00 – 1:00 p.m. ET
+    jeudi 10 mars 2022, 12 h 00 à 13 h 00 HE
+
+The functions are plain Python so views, emails and tests can call them; the
+filters wrap them for templates.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import nh3
+from django import template
+from django.utils import dateformat, timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
+
+register = template.Library()
+
+# Abbreviations zoneinfo gives for Canadian (and US) zones, by the zone family they belong to.
+_ZONE_FAMILIES = {
+    "NST": "NT",
+    "NDT": "NT",
+    "AST": "AT",
+    "ADT": "AT",
+    "EST": "ET",
+    "EDT": "ET",
+    "CST": "CT",
+    "CDT": "CT",
+    "MST": "MT",
+    "MDT": "MT",
+    "PST": "PT",
+    "PDT": "PT",
+}
+
+
+def _zone_label(family: str) -> str:
+    labels = {
+        "NT": pgettext("time zone abbreviation", "NT"),
+        "AT": pgettext("time zone abbreviation", "AT"),
+        "ET": pgettext("time zone abbreviation", "ET"),
+        "CT": pgettext("time zone abbreviation", "CT"),
+        "MT": pgettext("time zone abbreviation", "MT"),
+        "PT": pgettext("time zone abbreviation", "PT"),
+    }
+    return labels[family]
+
+
+def _is_french() -> bool:
+    return (translation.get_language() or "en").lower().startswith("fr")
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def zone_abbreviation(value: dt.datetime) -> str:
+    """ "ET", "PT", "NT"… in English, "HE", "HP", "HT"… in French; the zone's own name elsewhere in the world."""
+    local = _local(value)
+    name = local.tzname() or ""
+    family = _ZONE_FAMILIES.get(name)
+    return _zone_label(family) if family else name
+
+
+def _clock_fr(value: dt.datetime) -> str:
+    return f"{value.hour} h {value.minute:02d}"
+
+
+def _clock_en(value: dt.datetime, *, with_meridiem: bool) -> str:
+    hour = value.hour % 12 or 12
+    text = f"{hour}:{value.minute:02d}"
+    if with_meridiem:
+        text += " a.m." if value.hour < 12 else " p.m."
+    return text
+
+
+def format_date(value: dt.datetime | dt.date) -> str:
+    """ "Thursday, March 10, 2022" / "jeudi 10 mars 2022"."""
+    if isinstance(value, dt.datetime):
+        value = _local(value)
+    return dateformat.format(value, pgettext("long date with weekday", "l, F j, Y"))
+
+
+def format_day_month(value: dt.datetime | dt.date) -> str:
+    """ "3 March" / "3 mars", with the year when it is not this year."""
+    if isinstance(value, dt.datetime):
+        value = _local(value)
+    if value.year == timezone.localdate().year:
+        return dateformat.format(value, pgettext("day and month", "j F"))
+    return dateformat.format(value, pgettext("day, month and year", "j F Y"))
+
+
+def format_time(value: dt.datetime) -> str:
+    """ "12:30 p.m. ET" / "12 h 30 HE"."""
+    local = _local(value)
+    clock = _clock_fr(local) if _is_french() else _clock_en(local, with_meridiem=True)
+    return f"{clock} {zone_abbreviation(local)}"
+
+
+def format_time_range(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    """ "12:00 – 1:00 p.m. ET" / "12 h 00 à 13 h 00 HE" (the end's date too when it falls on another day)."""
+    start, end = _local(starts_at), _local(ends_at)
+    zone = zone_abbreviation(end)
+    if _is_french():
+        end_text = _clock_fr(end)
+        if end.date() != start.date():
+            end_text = f"{format_date(end)}, {end_text}"
+        return f"{_clock_fr(start)} à {end_text} {zone}"
+    same_half = (start.hour < 12) == (end.hour < 12) and end.date() == start.date()
+    start_text = _clock_en(start, with_meridiem=not same_half)
+    end_text = _clock_en(end, with_meridiem=True)
+    if end.date() != start.date():
+        end_text = f"{format_date(end)}, {end_text}"
+    return f"{start_text} – {end_text} {zone}"
+
+
+def format_session_when(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    """ "Thursday, March 10, 2022, 12:00 – 1:00 p.m. ET" / "jeudi 10 mars 2022, 12 h 00 à 13 h 00 HE"."""
+    return f"{format_date(starts_at)}, {format_time_range(starts_at, ends_at)}"
+
+
+def format_credits(value: Decimal | int | float | None) -> str:
+    """ "1 credit", "1.5 credits", "12 credits"; empty when there are none."""
+    if value in (None, ""):
+        return ""
+    number = Decimal(str(value)).normalize()
+    if number <= 0:
+        return ""
+    shown = f"{number:f}"
+    if _is_french():
+        shown = shown.replace(".", ",")
+    count = int(number) if number == number.to_integral_value() else 2
+    return ngettext("%(credits)s credit", "%(credits)s credits", count) % {"credits": shown}
+
+
+@register.filter
+def session_when(session) -> str:
+    """{{ session|session_when }}: the full date and time range of a session."""
+    return format_session_when(session.starts_at, session.ends_at)
+
+
+@register.filter
+def time_range(session) -> str:
+    """{{ session|time_range }}: "12:00 – 1:00 p.m. ET", for lists already grouped by day."""
+    return format_time_range(session.starts_at, session.ends_at)
+
+
+@register.filter
+def long_date(value) -> str:
+    """{{ value|long_date }}: "Thursday, March 10, 2022" in the active time zone."""
+    return format_date(value) if value else ""
+
+
+@register.filter
+def day_month(value) -> str:
+    """{{ value|day_month }}: "3 March"."""
+    return format_day_month(value) if value else ""
+
+
+@register.filter
+def clock(value) -> str:
+    """{{ value|clock }}: "12:30 p.m. ET"."""
+    return format_time(value) if value else ""
+
+
+@register.filter
+def credits(value) -> str:
+    """{{ value|credits }}: "1 credit", "1.5 credits"."""
+    return format_credits(value)
+
+
+# Staff write series descriptions in the admin: keep structure and links, drop everything that could run.
+_ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "strong",
+    "ul",
+}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+
+
+def sanitize_html(value: str) -> SafeString:
+    cleaned = nh3.clean(
+        value or "",
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(cleaned)  # noqa: S308 - nh3 has just removed every tag and attribute not listed above
+
+
+@register.filter
+def sanitize(value) -> SafeString:
+    """{{ series.description|sanitize }}: staff-entered HTML with only harmless tags kept."""
+    return sanitize_html(str(value) if value is not None else "")
+
+
+@register.simple_tag
+def duration_words(minutes: int) -> str:
+    """{% duration_words 90 %}: "1 h 30 min" / "90 minutes" style wording for schedule summaries."""
+    hours, rest = divmod(int(minutes), 60)
+    if hours and rest:
+        return gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": rest}
+    if hours:
+        return ngettext("%(hours)s hour", "%(hours)s hours", hours) % {"hours": hours}
+    return ngettext("%(minutes)s minute", "%(minutes)s minutes", rest) % {"minutes": rest}

@@ -1,0 +1,61 @@
+"""Changes to sessions that everyone registered must hear about.
+
+A new time or a cancellation bumps `sequence` (calendar clients replace the
+event only when it grows) and sends `session_changed` inside the same
+transaction, so the notifications outbox rows are written atomically with the
+change or not at all.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Resource, Session
+from .signals import session_changed
+
+RESCHEDULED = "rescheduled"
+CANCELLED = "cancelled"
+
+
+def reschedule_session(*, session: Session, starts_at: dt.datetime, ends_at: dt.datetime) -> Session:
+    """Move a session; raises ValidationError (and changes nothing) when the new times are not valid."""
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        if locked.starts_at == starts_at and locked.ends_at == ends_at:
+            return locked
+        locked.starts_at = starts_at
+        locked.ends_at = ends_at
+        locked.sequence += 1
+        locked.full_clean()
+        locked.save(update_fields=["starts_at", "ends_at", "sequence", "updated_at"])
+        session_changed.send(sender=Session, session=locked, change=RESCHEDULED)
+    _refresh(session, locked)
+    return locked
+
+
+def cancel_session(*, session: Session) -> Session:
+    """Cancel a session once; cancelling it again changes nothing and tells nobody twice."""
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        if locked.status == Session.Status.CANCELLED:
+            return locked
+        locked.status = Session.Status.CANCELLED
+        locked.sequence += 1
+        locked.full_clean()
+        locked.save(update_fields=["status", "sequence", "updated_at"])
+        session_changed.send(sender=Session, session=locked, change=CANCELLED)
+    _refresh(session, locked)
+    return locked
+
+
+def publish_resources(*, session: Session, now: dt.datetime | None = None) -> int:
+    """Publish the session's unpublished materials; returns how many. Recording emails follow from published_at."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        return Resource.objects.filter(session=session, published_at__isnull=True).update(published_at=now)
+
+
+def _refresh(original: Session, saved: Session) -> None:
+    for field in ("starts_at", "ends_at", "status", "sequence", "updated_at"):
+        setattr(original, field, getattr(saved, field))
