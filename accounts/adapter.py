@@ -1,5 +1,12 @@
+from uuid import uuid4
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
+
+from notifications.services import queue_rendered_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,3 +18,37 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """Verification, password-reset and notice emails go through the outbox, so a broker outage loses none.
+
+        They are written in the account holder's preferred language (the page's language for an address that
+        has no account), whatever language the page that caused them was in.
+        """
+        language = self._language_for(email)
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, {"email": email, **self._base_context(), **context})
+        body_html = ""
+        if isinstance(message, EmailMultiAlternatives):
+            body_html = next((body for body, mimetype in message.alternatives if mimetype == "text/html"), "")
+        queue_rendered_email(
+            to=email,
+            language=language,
+            kind="account",
+            # Each of allauth's emails is distinct (a new key or code each time), so each gets a key of its own.
+            idempotency_key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid4().hex}",
+            subject=message.subject,
+            body_text=message.body,
+            body_html=body_html,
+        )
+
+    def _base_context(self) -> dict:
+        request = allauth_context.request
+        return {"request": request, "current_site": get_current_site(request)}
+
+    @staticmethod
+    def _language_for(email: str) -> str:
+        from accounts.models import User
+
+        preferred = User.objects.filter(email__iexact=email).values_list("preferred_language", flat=True).first()
+        return preferred or translation.get_language() or "en"

@@ -108,9 +108,13 @@ def _encode_attachments(attachments: Iterable[Attachment]) -> list[dict[str, str
     return encoded
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in OutboundEmail.Kind.values:
+        raise ValueError(f"Unknown email kind {kind!r}; add it to OutboundEmail.Kind.")
+
+
 def _build_row(message: EmailToQueue, *, now) -> OutboundEmail:
-    if message.kind not in OutboundEmail.Kind.values:
-        raise ValueError(f"Unknown email kind {message.kind!r}; add it to OutboundEmail.Kind.")
+    _check_kind(message.kind)
     rendered = render_email(template=message.template, context=message.context, language=message.language)
     return OutboundEmail(
         recipient=message.to,
@@ -125,6 +129,21 @@ def _build_row(message: EmailToQueue, *, now) -> OutboundEmail:
         created_at=now,
         next_attempt_at=now + sweep_grace(),
     )
+
+
+def _insert_once(row: OutboundEmail) -> OutboundEmail | None:
+    if OutboundEmail.objects.filter(idempotency_key=row.idempotency_key).exists():
+        return None
+    try:
+        # A savepoint, so a concurrent writer of the same key costs this caller nothing but the return value.
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        if OutboundEmail.objects.filter(idempotency_key=row.idempotency_key).exists():
+            return None
+        raise
+    transaction.on_commit(partial(publish_deliveries, [row.pk]))
+    return row
 
 
 def queue_email(
@@ -154,17 +173,36 @@ def queue_email(
     )
     if OutboundEmail.objects.filter(idempotency_key=idempotency_key).exists():
         return None
-    row = _build_row(message, now=timezone.now())
-    try:
-        # A savepoint, so a concurrent writer of the same key costs this caller nothing but the return value.
-        with transaction.atomic():
-            row.save(force_insert=True)
-    except IntegrityError:
-        if OutboundEmail.objects.filter(idempotency_key=idempotency_key).exists():
-            return None
-        raise
-    transaction.on_commit(partial(publish_deliveries, [row.pk]))
-    return row
+    return _insert_once(_build_row(message, now=timezone.now()))
+
+
+def queue_rendered_email(
+    *,
+    to: str,
+    language: str,
+    kind: str,
+    idempotency_key: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    headers: dict[str, str] | None = None,
+) -> OutboundEmail | None:
+    """Like `queue_email`, for a message something else already rendered (allauth's account emails)."""
+    _check_kind(kind)
+    now = timezone.now()
+    row = OutboundEmail(
+        recipient=to,
+        language=language,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        subject=" ".join(subject.split()),
+        body_text=body_text,
+        body_html=body_html,
+        headers=dict(headers or {}),
+        created_at=now,
+        next_attempt_at=now + sweep_grace(),
+    )
+    return _insert_once(row)
 
 
 def queue_bulk(*, messages: Sequence[EmailToQueue]) -> int:

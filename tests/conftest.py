@@ -51,6 +51,21 @@ def _media_and_mail(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Tasks run in-process, as under `make run`, even where CI sets CELERY_BROKER_URL: a test that publishes to a
+    broker no worker reads would lose its email. Tests marked `worker` drive a real worker and opt out."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    from echo_portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings, request):
     """Each test gets its own empty local-memory cache, so rate limits never leak between tests."""
     settings.CACHES = {

@@ -23,8 +23,10 @@ def _link_in(message) -> str:
     return re.search(r"https?://[^\s\"<>]+", message.body).group(0)
 
 
-def test_signup_sends_verification_and_the_link_confirms_and_signs_in(client):
-    response = client.post(reverse("account_signup"), SIGNUP)
+def test_signup_sends_verification_and_the_link_confirms_and_signs_in(client, django_capture_on_commit_callbacks):
+    # Account emails go through the outbox: they leave when the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_signup"), SIGNUP)
     assert response.status_code == 302
 
     user = User.objects.get(email__iexact="nadia.roy@example.org")
@@ -67,9 +69,12 @@ def test_signup_with_missing_fields_explains_and_creates_nothing(client):
     assert not User.objects.exists()
 
 
-def test_signup_with_an_email_already_used_in_other_case_creates_no_second_account(client, clinician):
+def test_signup_with_an_email_already_used_in_other_case_creates_no_second_account(
+    client, clinician, django_capture_on_commit_callbacks
+):
     # allauth does not reveal that the address exists: it tells the owner by email instead.
-    client.post(reverse("account_signup"), {**SIGNUP, "email": "ALICE@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), {**SIGNUP, "email": "ALICE@example.org"})
     assert User.objects.filter(email__iexact="alice@example.org").count() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["alice@example.org"]
@@ -88,8 +93,9 @@ def test_wrong_password_says_so(client, clinician):
     assert "not correct" in response.content.decode()
 
 
-def test_password_reset_by_email(client, clinician):
-    client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
+def test_password_reset_by_email(client, clinician, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
     assert len(mail.outbox) == 1
     link = _link_in(mail.outbox[0])
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
