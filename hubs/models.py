@@ -1,6 +1,9 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Province
@@ -29,6 +32,7 @@ class Hub(models.Model):
         verbose_name = _("hub")
         verbose_name_plural = _("hubs")
         ordering = ["name"]
+        permissions = [("view_all_hubs", _("Can see and change every hub's data (national staff)"))]
 
     def __str__(self):
         return self.name
@@ -115,3 +119,51 @@ class SpokeMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.spoke}"
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class SpokeInvitation(models.Model):
+    """A manager invited someone by email to join a spoke; the link carries a random, single-use token."""
+
+    spoke = models.ForeignKey(Spoke, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("spoke"))
+    email = models.EmailField(_("email address"))
+    language = models.CharField(_("language of the email"), max_length=2, default="en")
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    class Meta:
+        verbose_name = _("spoke invitation")
+        verbose_name_plural = _("spoke invitations")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["spoke", "used_at"])]
+
+    def __str__(self):
+        return f"{self.email} · {self.spoke}"
+
+    @property
+    def is_used(self) -> bool:
+        return self.used_at is not None
+
+    def is_expired(self, *, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at

@@ -1,0 +1,123 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .admin_scoping import HubScopedAdminMixin
+from .models import Hub, HubMembership, Spoke, SpokeInvitation, SpokeMembership
+
+
+class HubMembershipInline(admin.TabularInline):
+    model = HubMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Hub)
+class HubAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    hub_lookup = "pk"
+    list_display = ["name", "kind", "province", "spoke_count", "is_active"]
+    list_filter = ["kind", "province", "is_active"]
+    search_fields = ["name", "region", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [HubMembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(spoke_total=Count("spokes", distinct=True))
+
+    @admin.display(description=_("spokes"), ordering="spoke_total")
+    def spoke_count(self, obj):
+        return obj.spoke_total
+
+
+@admin.register(HubMembership)
+class HubMembershipAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    hub_lookup = "hub"
+    list_display = ["user", "hub", "role", "created_at"]
+    list_filter = ["role", "hub"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "hub__name"]
+    autocomplete_fields = ["user", "hub"]
+    list_select_related = ["user", "hub"]
+    actions = ["grant_admin_access"]
+
+    @admin.action(description=_("Let the selected managers into admin (restricted to their hubs)"))
+    def grant_admin_access(self, request, queryset):
+        granted = 0
+        for membership in queryset.filter(role=HubMembership.Role.MANAGER).select_related("user"):
+            try:
+                services.grant_hub_manager_admin(user=membership.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                granted += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d manager can now use admin for their hub.",
+                "%(count)d managers can now use admin for their hubs.",
+                granted,
+            )
+            % {"count": granted},
+            messages.SUCCESS,
+        )
+
+
+class SpokeMembershipInline(admin.TabularInline):
+    model = SpokeMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "status", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Spoke)
+class SpokeAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    hub_lookup = "hub"
+    list_display = ["name", "hub", "kind", "province", "rural_remote", "member_count", "archived_at"]
+    list_filter = ["hub", "kind", "province", "rural_remote", ("archived_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "contact_name", "contact_email", "hub__name"]
+    list_select_related = ["hub"]
+    inlines = [SpokeMembershipInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(members=Count("memberships", filter=Q(memberships__status=SpokeMembership.Status.ACTIVE)))
+        )
+
+    @admin.display(description=_("members"), ordering="members")
+    def member_count(self, obj):
+        return obj.members
+
+
+@admin.register(SpokeMembership)
+class SpokeMembershipAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    hub_lookup = "spoke__hub"
+    list_display = ["user", "spoke", "hub_name", "status", "created_at"]
+    list_filter = ["status", "spoke__hub"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "spoke__name"]
+    autocomplete_fields = ["user", "spoke"]
+    list_select_related = ["user", "spoke__hub"]
+
+    @admin.display(description=_("hub"), ordering="spoke__hub__name")
+    def hub_name(self, obj):
+        return obj.spoke.hub.name
+
+
+@admin.register(SpokeInvitation)
+class SpokeInvitationAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    hub_lookup = "spoke__hub"
+    list_display = ["email", "spoke", "created_at", "expires_at", "used_at"]
+    list_filter = [("used_at", admin.EmptyFieldListFilter), "spoke__hub"]
+    search_fields = ["email", "spoke__name"]
+    list_select_related = ["spoke"]
+    readonly_fields = ["spoke", "email", "language", "invited_by", "created_at", "expires_at", "used_at", "used_by"]
+
+    def has_add_permission(self, request):
+        # Invitations are sent from the hub portal, which emails the link.
+        return False

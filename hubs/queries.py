@@ -1,0 +1,68 @@
+"""Reads for the hub portal. Every function starts from a queryset or hub that `hubs.scoping` handed out."""
+
+from django.apps import apps
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import Hub, Spoke, SpokeInvitation, SpokeMembership
+
+ACTIVE = SpokeMembership.Status.ACTIVE
+REQUESTED = SpokeMembership.Status.REQUESTED
+
+
+def with_member_counts(spokes: QuerySet[Spoke]) -> QuerySet[Spoke]:
+    return spokes.annotate(
+        member_count=Count("memberships", filter=Q(memberships__status=ACTIVE)),
+        request_count=Count("memberships", filter=Q(memberships__status=REQUESTED)),
+    ).order_by("archived_at", "name")
+
+
+def upcoming_programming(*, hub: Hub, limit: int = 10) -> list:
+    """The hub's own next sessions (series whose hub is this hub), soonest first."""
+    session_model = apps.get_model("echo_sessions", "Session")
+    return list(
+        session_model.objects.filter(
+            series__hub=hub,
+            series__status="published",
+            status="scheduled",
+            starts_at__gte=timezone.now(),
+        )
+        .select_related("series")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def members_with_spokes(members: QuerySet, *, hub: Hub, spoke: Spoke | None = None) -> QuerySet:
+    """People (already scoped to the hub) with their active memberships in this hub's spokes, in two queries."""
+    hub_memberships = SpokeMembership.objects.filter(spoke__hub=hub, status=ACTIVE).select_related("spoke")
+    if spoke is not None:
+        members = members.filter(spoke_memberships__spoke=spoke, spoke_memberships__status=ACTIVE)
+    return members.prefetch_related(
+        Prefetch("spoke_memberships", queryset=hub_memberships.order_by("spoke__name"), to_attr="spokes_here")
+    ).order_by("last_name", "first_name", "email")
+
+
+def pending_requests(memberships: QuerySet[SpokeMembership]) -> QuerySet[SpokeMembership]:
+    return memberships.filter(status=REQUESTED).select_related("user", "spoke").order_by("created_at", "pk")
+
+
+def pending_invitations(invitations: QuerySet[SpokeInvitation]) -> QuerySet[SpokeInvitation]:
+    return (
+        invitations.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("spoke")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def joinable_spokes(*, hub: Hub) -> QuerySet[Spoke]:
+    """What a clinician may ask to join: the hub's spokes that are not archived (the hub is public)."""
+    return Spoke.objects.filter(hub=hub, archived_at__isnull=True).order_by("name")
+
+
+def own_memberships(*, user, hub: Hub) -> dict[int, SpokeMembership]:
+    rows = SpokeMembership.objects.filter(user=user, spoke__hub=hub)
+    return {row.spoke_id: row for row in rows}
+
+
+def invitation_by_token(token: str) -> SpokeInvitation | None:
+    return SpokeInvitation.objects.select_related("spoke__hub").filter(token=token).first()

@@ -1,0 +1,115 @@
+"""The one place hub permissions live.
+
+Every query the hub portal (and the hub managers' admin) makes for hub-scoped
+data goes through these functions. They take the signed-in user and filter by
+the hub memberships that user holds, in the same query as the data, so an
+object of another hub is indistinguishable from one that does not exist: 404.
+
+Managers can do everything in their hub's portal; facilitators only see
+(dashboard, members, export).
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+
+from .models import Hub, HubMembership, Spoke, SpokeInvitation, SpokeMembership
+
+MANAGE = (HubMembership.Role.MANAGER,)
+VIEW = (HubMembership.Role.MANAGER, HubMembership.Role.FACILITATOR)
+
+
+def _hub_q(prefix: str, *, user, hub: Hub | None, roles: Iterable[str]) -> Q:
+    """Rows whose hub (reached through `prefix`) is `hub` and is held by `user` in one of `roles`."""
+    lead = f"{prefix}__" if prefix else ""
+    condition = Q(
+        **{
+            f"{lead}memberships__user": user,
+            f"{lead}memberships__role__in": list(roles),
+            f"{lead}is_active": True,
+        }
+    )
+    if hub is not None:
+        condition &= Q(**{prefix or "pk": hub if prefix else hub.pk})
+    return condition
+
+
+def managed_hubs(user, *, roles: Iterable[str] = VIEW) -> QuerySet[Hub]:
+    """The active hubs `user` holds one of `roles` in (none for anonymous or inactive users)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Hub.objects.none()
+    return Hub.objects.filter(_hub_q("", user=user, hub=None, roles=roles))
+
+
+def get_managed_hub_or_404(user, slug: str, *, roles: Iterable[str]) -> Hub:
+    """The hub, with `viewer_role` (the user's role in it) read in the same query."""
+    hub = managed_hubs(user, roles=roles).filter(slug=slug).annotate(viewer_role=F("memberships__role")).first()
+    if hub is None:
+        raise Http404("No such hub among the ones you manage.")
+    return hub
+
+
+def spokes(user, hub: Hub, *, roles: Iterable[str] = VIEW) -> QuerySet[Spoke]:
+    if not getattr(user, "is_authenticated", False):
+        return Spoke.objects.none()
+    return Spoke.objects.filter(_hub_q("hub", user=user, hub=hub, roles=roles))
+
+
+def get_spoke_or_404(user, hub: Hub, spoke_id, *, roles: Iterable[str] = MANAGE) -> Spoke:
+    spoke = spokes(user, hub, roles=roles).filter(pk=spoke_id).first()
+    if spoke is None:
+        raise Http404("No such spoke in this hub.")
+    return spoke
+
+
+def memberships(user, hub: Hub, *, roles: Iterable[str] = VIEW) -> QuerySet[SpokeMembership]:
+    if not getattr(user, "is_authenticated", False):
+        return SpokeMembership.objects.none()
+    return SpokeMembership.objects.filter(_hub_q("spoke__hub", user=user, hub=hub, roles=roles))
+
+
+def get_membership_or_404(
+    user, hub: Hub, membership_id, *, roles: Iterable[str] = MANAGE, status: str | None = None
+) -> SpokeMembership:
+    rows = memberships(user, hub, roles=roles).select_related("spoke", "user").filter(pk=membership_id)
+    if status is not None:
+        rows = rows.filter(status=status)
+    membership = rows.first()
+    if membership is None:
+        raise Http404("No such membership in this hub.")
+    return membership
+
+
+def invitations(user, hub: Hub, *, roles: Iterable[str] = MANAGE) -> QuerySet[SpokeInvitation]:
+    if not getattr(user, "is_authenticated", False):
+        return SpokeInvitation.objects.none()
+    return SpokeInvitation.objects.filter(_hub_q("spoke__hub", user=user, hub=hub, roles=roles))
+
+
+def get_invitation_or_404(user, hub: Hub, invitation_id, *, roles: Iterable[str] = MANAGE) -> SpokeInvitation:
+    invitation = invitations(user, hub, roles=roles).select_related("spoke").filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404("No such invitation in this hub.")
+    return invitation
+
+
+def members(user, hub: Hub, *, roles: Iterable[str] = VIEW) -> QuerySet:
+    """People with an active membership in one of the hub's spokes: the only people a hub sees."""
+    if not getattr(user, "is_authenticated", False):
+        return get_user_model().objects.none()
+    member_ids = memberships(user, hub, roles=roles).filter(status=SpokeMembership.Status.ACTIVE).values("user_id")
+    return get_user_model().objects.filter(pk__in=member_ids)
+
+
+def get_member_or_404(user, hub: Hub, member_id, *, roles: Iterable[str] = VIEW):
+    member = members(user, hub, roles=roles).filter(pk=member_id).first()
+    if member is None:
+        raise Http404("No such member in this hub.")
+    return member
+
+
+def member_ids_subquery(hub: Hub) -> QuerySet[SpokeMembership]:
+    """Ids of a hub's active members, for participation reads given a hub already obtained through this module."""
+    return SpokeMembership.objects.filter(spoke__hub=hub, status=SpokeMembership.Status.ACTIVE).values("user_id")

@@ -1,0 +1,267 @@
+"""Writes for hub partners: spokes, invitations, join requests, members, admin access.
+
+Callers pass objects they obtained through `hubs.scoping`; these functions
+enforce the business rules and keep each change atomic.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Hub, Spoke, SpokeInvitation, SpokeMembership
+
+INVITATION_VALID_FOR = dt.timedelta(days=14)
+HUB_MANAGERS_GROUP = "Hub managers"
+# What a hub manager may do in Django admin; the rows are restricted to their hubs by HubScopedAdminMixin.
+HUB_MANAGER_PERMISSIONS = {
+    "series": ["view_series", "add_series", "change_series"],
+    "echo_sessions": [
+        "view_session",
+        "add_session",
+        "change_session",
+        "view_resource",
+        "add_resource",
+        "change_resource",
+        "delete_resource",
+        "view_presenter",
+        "add_presenter",
+    ],
+    "enrollment": [
+        "view_enrollmentkey",
+        "add_enrollmentkey",
+        "change_enrollmentkey",
+        "view_enrollment",
+        "view_registration",
+    ],
+}
+
+
+class InvitationError(Exception):
+    """Why an invitation cannot be accepted; `code` picks the page the person sees."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _save(instance) -> None:
+    instance.full_clean()
+    instance.save()
+
+
+def create_spoke(
+    *,
+    hub: Hub,
+    name: str,
+    kind: str,
+    province: str = "",
+    rural_remote: bool = False,
+    contact_name: str = "",
+    contact_email: str = "",
+) -> Spoke:
+    spoke = Spoke(
+        hub=hub,
+        name=name.strip(),
+        kind=kind,
+        province=province,
+        rural_remote=rural_remote,
+        contact_name=contact_name.strip(),
+        contact_email=contact_email.strip(),
+    )
+    _save(spoke)
+    return spoke
+
+
+def update_spoke(
+    *,
+    spoke: Spoke,
+    name: str,
+    kind: str,
+    province: str = "",
+    rural_remote: bool = False,
+    contact_name: str = "",
+    contact_email: str = "",
+) -> Spoke:
+    spoke.name = name.strip()
+    spoke.kind = kind
+    spoke.province = province
+    spoke.rural_remote = rural_remote
+    spoke.contact_name = contact_name.strip()
+    spoke.contact_email = contact_email.strip()
+    _save(spoke)
+    return spoke
+
+
+def archive_spoke(*, spoke: Spoke) -> bool:
+    """Archived spokes keep their members and history but take no new members. True if it changed."""
+    changed = Spoke.objects.filter(pk=spoke.pk, archived_at__isnull=True).update(archived_at=timezone.now()) == 1
+    spoke.refresh_from_db(fields=["archived_at"])
+    return changed
+
+
+def unarchive_spoke(*, spoke: Spoke) -> bool:
+    changed = Spoke.objects.filter(pk=spoke.pk, archived_at__isnull=False).update(archived_at=None) == 1
+    spoke.refresh_from_db(fields=["archived_at"])
+    return changed
+
+
+def _normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def invitation_url(invitation: SpokeInvitation) -> str:
+    return settings.SITE_URL + reverse("hubs:invitation", args=[invitation.token])
+
+
+@transaction.atomic
+def invite_to_spoke(*, spoke: Spoke, email: str, language: str, invited_by) -> SpokeInvitation:
+    """Invite `email` to `spoke`; a still-pending invitation to the same address is replaced by this one."""
+    from notifications.services import queue_email
+
+    email = _normalize_email(email)
+    if spoke.archived_at is not None:
+        raise ValidationError(_("This spoke is archived; unarchive it before inviting people."), code="archived")
+    if SpokeMembership.objects.filter(
+        spoke=spoke, user__email__iexact=email, status=SpokeMembership.Status.ACTIVE
+    ).exists():
+        raise ValidationError(_("This person is already a member of this spoke."), code="already_member")
+    SpokeInvitation.objects.filter(spoke=spoke, email__iexact=email, used_at__isnull=True).delete()
+    invitation = SpokeInvitation(
+        spoke=spoke,
+        email=email,
+        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_VALID_FOR,
+    )
+    _save(invitation)
+    queue_email(
+        to=email,
+        language=invitation.language,
+        kind="other",
+        idempotency_key=f"spoke-invite:{invitation.pk}",
+        template="hubs/email/invitation",
+        context={
+            "spoke_name": spoke.name,
+            "hub_name": spoke.hub.name,
+            "inviter_name": invited_by.get_full_name() if invited_by else "",
+            "accept_url": invitation_url(invitation),
+            "expires_on": timezone.localdate(invitation.expires_at).isoformat(),
+        },
+    )
+    return invitation
+
+
+def revoke_invitation(*, invitation: SpokeInvitation) -> bool:
+    """Withdraw an unused invitation; its link then reads as not valid. True if it was still pending."""
+    deleted, _rows = SpokeInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).delete()
+    return deleted > 0
+
+
+def _has_verified_email(user, email: str) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def _join(*, spoke: Spoke, user) -> SpokeMembership:
+    membership, created = SpokeMembership.objects.get_or_create(
+        spoke=spoke, user=user, defaults={"status": SpokeMembership.Status.ACTIVE}
+    )
+    if not created and membership.status != SpokeMembership.Status.ACTIVE:
+        membership.status = SpokeMembership.Status.ACTIVE
+        membership.save(update_fields=["status"])
+    return membership
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: SpokeInvitation, user) -> SpokeMembership:
+    """The signed-in `user` accepts; they must own the invited address (a verified email on their account)."""
+    now = timezone.now()
+    if invitation.is_used:
+        raise InvitationError("used")
+    if invitation.is_expired(now=now):
+        raise InvitationError("expired")
+    if not _has_verified_email(user, invitation.email):
+        raise InvitationError("wrong_account")
+    # Claim the row with a conditional update: a double click or a second tab accepts it once.
+    claimed = SpokeInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now, used_by=user)
+    if claimed != 1:
+        raise InvitationError("used")
+    invitation.used_at, invitation.used_by = now, user
+    return _join(spoke=invitation.spoke, user=user)
+
+
+def accept_invitations_for_verified_email(*, user, email: str) -> list[SpokeMembership]:
+    """A new person verified the address they were invited at: they land in every spoke it was invited to."""
+    joined = []
+    pending = SpokeInvitation.objects.filter(
+        email__iexact=_normalize_email(email), used_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("spoke")
+    for invitation in pending:
+        try:
+            joined.append(accept_invitation(invitation=invitation, user=user))
+        except InvitationError:
+            continue
+    return joined
+
+
+def request_to_join(*, spoke: Spoke, user) -> tuple[SpokeMembership, bool]:
+    """A clinician asks to join; a manager approves. Returns the membership and whether it is new."""
+    if spoke.archived_at is not None:
+        raise ValidationError(_("This spoke is archived and takes no new members."), code="archived")
+    return SpokeMembership.objects.get_or_create(
+        spoke=spoke, user=user, defaults={"status": SpokeMembership.Status.REQUESTED}
+    )
+
+
+def withdraw_request(*, membership: SpokeMembership) -> bool:
+    deleted, _rows = SpokeMembership.objects.filter(pk=membership.pk, status=SpokeMembership.Status.REQUESTED).delete()
+    return deleted > 0
+
+
+def approve_request(*, membership: SpokeMembership) -> bool:
+    changed = (
+        SpokeMembership.objects.filter(pk=membership.pk, status=SpokeMembership.Status.REQUESTED).update(
+            status=SpokeMembership.Status.ACTIVE
+        )
+        == 1
+    )
+    membership.status = SpokeMembership.Status.ACTIVE
+    return changed
+
+
+def decline_request(*, membership: SpokeMembership) -> bool:
+    return withdraw_request(membership=membership)
+
+
+def remove_member(*, membership: SpokeMembership) -> bool:
+    deleted, _rows = SpokeMembership.objects.filter(pk=membership.pk).delete()
+    return deleted > 0
+
+
+def ensure_hub_managers_group() -> Group:
+    """The "Hub managers" group with the admin permissions above (idempotent; run after every migrate)."""
+    group, _created = Group.objects.get_or_create(name=HUB_MANAGERS_GROUP)
+    wanted = Permission.objects.none()
+    for app_label, codenames in HUB_MANAGER_PERMISSIONS.items():
+        wanted |= Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    group.permissions.set(wanted)
+    return group
+
+
+@transaction.atomic
+def grant_hub_manager_admin(*, user) -> None:
+    """Let a hub manager into Django admin, where HubScopedAdminMixin shows only their hubs' rows."""
+    if not user.hub_memberships.filter(role="manager").exists():
+        raise ValidationError(_("Only a manager of a hub can be given hub admin access."), code="not_manager")
+    group = ensure_hub_managers_group()
+    user.groups.add(group)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
