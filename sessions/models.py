@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from series.models import Series
@@ -69,7 +70,7 @@ class Session(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+        return f"{self.title} ({timezone.localtime(self.starts_at):%Y-%m-%d})"
 
     def get_absolute_url(self):
         return reverse("echo_sessions:detail", args=[self.pk])

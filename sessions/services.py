@@ -49,11 +49,38 @@ def cancel_session(*, session: Session) -> Session:
     return locked
 
 
+def save_edited_session(*, session: Session, changed_fields: set[str]) -> Session:
+    """Save a session edited in a form; a new time or status on a saved session goes through the services above.
+
+    So staff who edit a time in the admin bump the calendar sequence and tell
+    registrants, exactly as the reschedule and cancel actions do.
+    """
+    if session._state.adding or not ({"starts_at", "ends_at", "status"} & changed_fields):
+        session.save()
+        return session
+    new_start, new_end, new_status = session.starts_at, session.ends_at, session.status
+    original = Session.objects.get(pk=session.pk)
+    session.starts_at, session.ends_at, session.status = original.starts_at, original.ends_at, original.status
+    with transaction.atomic():
+        session.save()
+        if {"starts_at", "ends_at"} & changed_fields:
+            reschedule_session(session=session, starts_at=new_start, ends_at=new_end)
+        if "status" in changed_fields and new_status == Session.Status.CANCELLED:
+            cancel_session(session=session)
+    return session
+
+
 def publish_resources(*, session: Session, now: dt.datetime | None = None) -> int:
     """Publish the session's unpublished materials; returns how many. Recording emails follow from published_at."""
     now = now or timezone.now()
     with transaction.atomic():
         return Resource.objects.filter(session=session, published_at__isnull=True).update(published_at=now)
+
+
+def publish_resource_items(*, resource_ids: list[int], now: dt.datetime | None = None) -> int:
+    """Publish chosen materials that are not yet published; returns how many."""
+    now = now or timezone.now()
+    return Resource.objects.filter(pk__in=resource_ids, published_at__isnull=True).update(published_at=now)
 
 
 def _refresh(original: Session, saved: Session) -> None:
