@@ -442,6 +442,13 @@ def deliver_many(*, outbound_ids: Sequence[int]) -> dict[Outcome, int]:
     counts = dict.fromkeys(Outcome, 0)
     mail_connection = _open_connection()
     try:
+        # Opened here, the backend keeps the connection across messages instead of one per email.
+        mail_connection.open()
+    except Exception:
+        logger.warning("Mail server unavailable for a batch of %d", len(outbound_ids), exc_info=True)
+        # One row tries (and records why it failed); the sweeper brings the others back later.
+        outbound_ids = outbound_ids[:1]
+    try:
         for outbound_id in outbound_ids:
             delivery = deliver(outbound_id=outbound_id, connection=mail_connection)
             counts[delivery.outcome] += 1

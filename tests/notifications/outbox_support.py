@@ -1,6 +1,7 @@
 """Real parts for the outbox tests: an SMTP server on loopback, Celery workers, a private Redis.
 
-Fixtures here are imported by the outbox test modules that use them.
+Test modules import the fixtures they use (`from … import smtp_sink_fixture`): each is registered under the
+name without `_fixture`, which is the name tests ask for.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import contextlib
 import copy
 import email
 import email.policy
+import logging
 import os
 import shutil
 import signal
@@ -60,6 +62,14 @@ class SmtpSink:
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    refused_recipients: dict[str, str] = field(default_factory=dict)  # address → answer to its RCPT TO
+    peers: list = field(default_factory=list)  # the client end of the connection each message came on
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused_recipients:
+            return self.refused_recipients[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
@@ -69,6 +79,7 @@ class SmtpSink:
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         with self.lock:
             self.received.append(message)
+            self.peers.append(session.peer)
             hold, self.hold_next = self.hold_next, False
         if hold:
             # The message is in; the client is left waiting for the answer to DATA, as a slow relay would.
@@ -82,9 +93,10 @@ class SmtpSink:
             return [message["X-Echo-Idempotency-Key"] for message in self.received]
 
 
-@pytest.fixture
-def smtp_sink(settings):
+@pytest.fixture(name="smtp_sink")
+def smtp_sink_fixture(settings):
     """A real SMTP server on loopback; the email backend sends to it."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     sink = SmtpSink()
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port, ready_timeout=5)
@@ -105,8 +117,8 @@ def smtp_sink(settings):
         controller.stop()
 
 
-@pytest.fixture
-def outbox_templates(settings):
+@pytest.fixture(name="outbox_templates")
+def outbox_templates_fixture(settings):
     """Small templates of our own, so the outbox is tested without depending on the programme emails."""
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["DIRS"] = [*templates[0]["DIRS"], TEMPLATES_DIR]
@@ -135,8 +147,8 @@ def broker_url() -> str:
     return os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL", "")
 
 
-@pytest.fixture
-def celery_queue():
+@pytest.fixture(name="celery_queue")
+def celery_queue_fixture():
     """A queue of this test's own, so tests running in parallel on one Redis never take each other's tasks."""
     from echo_portal.celery import app
 
@@ -229,8 +241,8 @@ class WorkerProcess:
                 self.kill()
 
 
-@pytest.fixture
-def worker_processes():
+@pytest.fixture(name="worker_processes")
+def worker_processes_fixture():
     """Start workers with `worker_processes(env, queue=…)`; every one is gone when the test ends."""
     started: list[WorkerProcess] = []
 
@@ -282,8 +294,8 @@ class PrivateRedis:
             self.process.wait(timeout=10)
 
 
-@pytest.fixture
-def private_redis(tmp_path):
+@pytest.fixture(name="private_redis")
+def private_redis_fixture(tmp_path):
     if not shutil.which("redis-server"):
         if IN_CI:
             pytest.fail("needs redis-server on PATH (CI must provide it)", pytrace=False)
