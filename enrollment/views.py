@@ -1,10 +1,268 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from urllib.parse import urlencode
 
-from .models import Registration
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.timesince import timeuntil
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from series.models import Series
+
+from . import queries, services
+from .forms import EnrollmentKeyForm, RegistrationForm
+from .models import Enrollment, Registration
+from .ratelimit import Lockout, key_guess_lockout, record_wrong_key
+
+PENDING_KEY = "enrollment:pending-key"
+STATE_REFUSED_STATUS = 409  # a POST to a series that takes nothing now: nothing changed
+
+
+def _published_series(slug: str) -> Series:
+    return get_object_or_404(Series.objects.select_related("hub"), slug=slug, status=Series.Status.PUBLISHED)
+
+
+def _client_address(request) -> str:
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return ""
+
+
+def _lockout(request) -> Lockout | None:
+    return key_guess_lockout(user_id=request.user.pk, client_address=_client_address(request))
+
+
+def _locked_out(request, lockout: Lockout):
+    retry_at = timezone.localtime(lockout.retry_at)
+    response = render(
+        request,
+        "enrollment/key_locked.html",
+        {
+            "wait": timeuntil(lockout.retry_at, timezone.now()),
+            "retry_time": formats.time_format(retry_at, "TIME_FORMAT"),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(lockout.seconds_left)
+    return response
+
+
+def _try_key(request, form: EnrollmentKeyForm, attempt) -> Enrollment | None:
+    """Run one key attempt: a wrong key counts against the account and the address."""
+    try:
+        return attempt(form.cleaned_data["key"])
+    except services.InvalidKey as error:
+        record_wrong_key(user_id=request.user.pk, client_address=_client_address(request))
+        form.add_error("key", error.message)
+    except services.EnrollmentError as error:
+        form.add_error("key", error.message)
+    return None
+
+
+def _after_enrollment(request, enrollment: Enrollment):
+    series = enrollment.series
+    if enrollment.status == Enrollment.Status.WAITLISTED:
+        messages.info(
+            request,
+            _("%(series)s is full. You are on its waitlist and will be told by email when a place opens.")
+            % {"series": series.title},
+        )
+        return redirect("enrollment:my_learning")
+    messages.success(request, _("You are enrolled in %(series)s. Now pick your sessions.") % {"series": series.title})
+    return redirect("enrollment:register", slug=series.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enroll(request, slug):
+    """The enrollment-key form of one series."""
+    series = _published_series(slug)
+    enrollment = queries.enrollment_for(user=request.user, series=series)
+    if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
+        return redirect("enrollment:register", slug=series.slug)
+    if series.registration_mode == Series.RegistrationMode.OPEN:
+        return redirect("enrollment:register", slug=series.slug)
+    context = {"series": series, "enrollment": enrollment}
+    if enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED:
+        return render(request, "enrollment/enroll.html", context)
+    state = services.registration_state(series=series)
+    if state != services.OPEN:
+        context["closed_message"] = services.registration_state_message(series=series, state=state)
+        return render(
+            request, "enrollment/enroll.html", context, status=STATE_REFUSED_STATUS if request.method == "POST" else 200
+        )
+    form = EnrollmentKeyForm(request.POST or None, distributor=series.key_distributor)
+    if request.method == "POST":
+        lockout = _lockout(request)
+        if lockout is not None:
+            return _locked_out(request, lockout)
+        if form.is_valid():
+            enrollment = _try_key(request, form, lambda key: services.enroll(user=request.user, series=series, key=key))
+            if enrollment is not None:
+                return _after_enrollment(request, enrollment)
+    context["form"] = form
+    return render(request, "enrollment/enroll.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def enroll_by_key(request):
+    """'Have an enrollment key?': the key alone finds its series. Visitors sign in first and keep what they typed."""
+    if request.method == "POST" and not request.user.is_authenticated:
+        form = EnrollmentKeyForm(request.POST)
+        if form.is_valid():
+            request.session[PENDING_KEY] = form.cleaned_data["key"]
+            messages.info(request, _("Sign in or create an account to use your enrollment key."))
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': reverse('enrollment:enroll_by_key')})}")
+        return render(request, "enrollment/enroll_by_key.html", {"form": form})
+    if request.method == "POST":
+        form = EnrollmentKeyForm(request.POST)
+        lockout = _lockout(request)
+        if lockout is not None:
+            return _locked_out(request, lockout)
+        if form.is_valid():
+            enrollment = _try_key(request, form, lambda key: services.enroll_by_key(user=request.user, key=key))
+            if enrollment is not None:
+                return _after_enrollment(request, enrollment)
+    else:
+        pending = request.session.pop(PENDING_KEY, "") if request.user.is_authenticated else ""
+        form = EnrollmentKeyForm(initial={"key": pending} if pending else None)
+    return render(request, "enrollment/enroll_by_key.html", {"form": form})
+
+
+def _summary_key(series: Series) -> str:
+    return f"enrollment:picked:{series.pk}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request, slug):
+    """Pick sessions of a series; consent on the first registration."""
+    series = _published_series(slug)
+    context = {"series": series}
+    state = services.registration_state(series=series)
+    if state != services.OPEN:
+        context["closed_message"] = services.registration_state_message(series=series, state=state)
+        status = STATE_REFUSED_STATUS if request.method == "POST" else 200
+        return render(request, "enrollment/register.html", context, status=status)
+    enrollment = queries.enrollment_for(user=request.user, series=series)
+    if enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED:
+        context["series_waitlisted"] = True
+        return render(request, "enrollment/register.html", context)
+    enrolled = enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE
+    if series.registration_mode == Series.RegistrationMode.KEY and not enrolled:
+        messages.info(request, _("This series needs an enrollment key. Enter it to pick your sessions."))
+        return redirect("enrollment:enroll", slug=series.slug)
+
+    sessions = queries.upcoming_sessions_with_seats(series=series)
+    held = queries.registrations_in_series(user=request.user, series=series)
+    for session in sessions:
+        session.held = held.get(session.pk)
+    ask_consent = services.needs_privacy_consent(user=request.user)
+    form = RegistrationForm(
+        request.POST or None,
+        sessions=sessions,
+        ask_consent=ask_consent,
+        initial={"sessions": list(held)},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = form.chosen_sessions()
+        try:
+            services.register(user=request.user, sessions=chosen, consent=form.cleaned_data.get("consent", False))
+        except services.EnrollmentError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session[_summary_key(series)] = [session.pk for session in chosen]
+            return redirect("enrollment:registered", slug=series.slug)
+    context.update({"form": form, "sessions": sessions, "has_sessions": bool(sessions)})
+    return render(request, "enrollment/register.html", context)
+
+
+@login_required
+def registered(request, slug):
+    """'You are registered for these sessions': what the last submission picked (or all one holds in the series)."""
+    series = get_object_or_404(Series, slug=slug)
+    picked = request.session.get(_summary_key(series))
+    registrations = (
+        Registration.objects.filter(user=request.user, session__series=series)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("session")
+        .order_by("session__starts_at")
+    )
+    if isinstance(picked, list) and picked:
+        registrations = registrations.filter(session_id__in=[pk for pk in picked if isinstance(pk, int)])
+    else:
+        registrations = registrations.filter(session__ends_at__gt=timezone.now())
+    registrations = list(registrations)
+    return render(
+        request,
+        "enrollment/registered.html",
+        {
+            "series": series,
+            "registered": [r for r in registrations if r.status == Registration.Status.REGISTERED],
+            "waitlisted": [r for r in registrations if r.status == Registration.Status.WAITLISTED],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel_registration(request, pk):
+    registration = get_object_or_404(
+        Registration.objects.select_related("session__series").exclude(status=Registration.Status.CANCELLED),
+        pk=pk,
+        user=request.user,
+    )
+    session = registration.session
+    if session.starts_at <= timezone.now():
+        messages.error(request, _("This session has already started; it can no longer be cancelled."))
+        return redirect("enrollment:my_learning")
+    if request.method == "POST":
+        try:
+            services.cancel_registration(user=request.user, session=session)
+        except services.EnrollmentError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("You are no longer registered for “%(title)s”.") % {"title": session.title})
+        return redirect("enrollment:my_learning")
+    return render(request, "enrollment/cancel_confirm.html", {"registration": registration, "session": session})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leave_series(request, slug):
+    series = get_object_or_404(Series, slug=slug)
+    enrollment = queries.enrollment_for(user=request.user, series=series)
+    upcoming = list(
+        Registration.objects.filter(user=request.user, session__series=series, session__starts_at__gt=timezone.now())
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("session")
+        .order_by("session__starts_at")
+    )
+    enrolled = enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN
+    if not enrolled and not upcoming:
+        raise Http404("Not enrolled in this series.")
+    if request.method == "POST":
+        try:
+            services.leave_series(user=request.user, series=series)
+        except services.EnrollmentError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("You have left %(series)s.") % {"series": series.title})
+        return redirect("enrollment:my_learning")
+    return render(request, "enrollment/leave_confirm.html", {"series": series, "upcoming": upcoming})
 
 
 @login_required
 def my_learning(request):
-    registrations = Registration.objects.filter(user=request.user).select_related("session__series")
-    return render(request, "enrollment/my_learning.html", {"registrations": registrations})
+    learning = queries.my_learning(user=request.user)
+    return render(
+        request,
+        "enrollment/my_learning.html",
+        {"learning": learning, "key_form": EnrollmentKeyForm(auto_id="mylearning_%s")},
+    )

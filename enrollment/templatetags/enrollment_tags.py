@@ -2,36 +2,94 @@
 
 The catalog (series, sessions) must not import enrollment; its templates load
 these tags instead, so the join link and "you are registered" states come from
-one place.
+one place. Each tag costs a fixed number of queries: none for visitors, one
+(registration_panel) or two (series_actions) for a signed-in learner.
 """
 
-from django import template
+from urllib.parse import urlencode
 
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+from enrollment import services
 from enrollment.models import Enrollment, Registration
+from series.models import Series
 
 register = template.Library()
+
+
+def _viewer(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return request, (user if user is not None and user.is_authenticated else None)
+
+
+def _sign_in_url(next_url: str) -> str:
+    return f"{reverse('account_login')}?{urlencode({'next': next_url})}"
 
 
 @register.inclusion_tag("enrollment/includes/session_panel.html", takes_context=True)
 def registration_panel(context, session):
     """What the viewer can do about one session; the join link only for its registrants."""
-    user = context["request"].user
+    request, user = _viewer(context)
     registration = None
-    if user.is_authenticated:
-        registration = Registration.objects.filter(user=user, session=session).first()
+    if user is not None:
+        registration = (
+            Registration.objects.filter(user=user, session=session)
+            .exclude(status=Registration.Status.CANCELLED)
+            .only("pk", "status", "session_id")
+            .first()
+        )
+    is_registered = registration is not None and registration.status == Registration.Status.REGISTERED
+    upcoming = session.starts_at > timezone.now() and not session.is_cancelled
+    register_url = reverse("enrollment:register", args=[session.series.slug])
     return {
         "session": session,
         "registration": registration,
-        "is_registered": registration is not None and registration.status == Registration.Status.REGISTERED,
-        "request": context["request"],
+        "is_registered": is_registered,
+        "is_waitlisted": registration is not None and registration.status == Registration.Status.WAITLISTED,
+        "show_join_link": is_registered and bool(session.join_url) and not session.is_cancelled,
+        "can_register": upcoming and registration is None,
+        "register_url": register_url if user is not None else _sign_in_url(register_url),
+        "signed_in": user is not None,
+        "request": request,
     }
 
 
 @register.inclusion_tag("enrollment/includes/series_actions.html", takes_context=True)
 def series_actions(context, series):
     """The call to action of a series page: enroll with a key, register, or why not."""
-    user = context["request"].user
+    request, user = _viewer(context)
+    state = services.registration_state(series=series)
     enrollment = None
-    if user.is_authenticated:
-        enrollment = Enrollment.objects.filter(user=user, series=series).first()
-    return {"series": series, "enrollment": enrollment, "request": context["request"]}
+    upcoming_count = 0
+    if user is not None:
+        enrollment = (
+            Enrollment.objects.filter(user=user, series=series).exclude(status=Enrollment.Status.WITHDRAWN).first()
+        )
+        upcoming_count = Registration.objects.filter(
+            user=user,
+            session__series=series,
+            status=Registration.Status.REGISTERED,
+            session__ends_at__gt=timezone.now(),
+        ).count()
+    needs_key = series.registration_mode == Series.RegistrationMode.KEY
+    enrolled = enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE
+    target = reverse("enrollment:enroll" if needs_key and not enrolled else "enrollment:register", args=[series.slug])
+    return {
+        "series": series,
+        "enrollment": enrollment,
+        "is_enrolled": enrolled,
+        "is_waitlisted": enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED,
+        "is_open": state == services.OPEN,
+        "closed_message": ""
+        if state == services.OPEN
+        else services.registration_state_message(series=series, state=state),
+        "needs_key": needs_key,
+        "upcoming_count": upcoming_count,
+        "action_url": target if user is not None else _sign_in_url(target),
+        "signup_url": f"{reverse('account_signup')}?{urlencode({'next': target})}",
+        "signed_in": user is not None,
+        "request": request,
+    }

@@ -1,0 +1,78 @@
+from django import forms
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from sessions.models import Session
+
+
+class EnrollmentKeyForm(forms.Form):
+    key = forms.CharField(
+        label=_("Enrollment key"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, distributor: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if distributor:
+            # The field template marks help text safe: escape what staff typed.
+            self.fields["key"].help_text = format_html(
+                gettext("You should have received this key from {who}."), who=distributor
+            )
+        else:
+            self.fields["key"].help_text = gettext("Capital or small letters both work.")
+
+
+def session_when(session: Session) -> str:
+    start = timezone.localtime(session.starts_at)
+    end = timezone.localtime(session.ends_at)
+    return "%s, %s – %s %s" % (  # noqa: UP031 (the parts are already localised)
+        formats.date_format(start, "DATE_FORMAT"),
+        formats.time_format(start, "TIME_FORMAT"),
+        formats.time_format(end, "TIME_FORMAT"),
+        end.tzname() or "",
+    )
+
+
+def session_choice_label(session: Session) -> str:
+    label = f"{session.title} — {session_when(session)}"
+    held = getattr(session, "held", None)
+    if held is not None:
+        if held.status == held.Status.WAITLISTED:
+            return label + " — " + gettext("you are on the waitlist")
+        return label + " — " + gettext("you are registered")
+    seats_left = getattr(session, "seats_left", None)
+    if seats_left is None:
+        return label
+    if seats_left == 0:
+        return label + " — " + gettext("Full: you can join the waitlist")
+    return label + " — " + gettext("%(count)s seats left") % {"count": seats_left}
+
+
+class RegistrationForm(forms.Form):
+    """The upcoming sessions not yet held, as checkboxes, and consent on the first registration."""
+
+    sessions = forms.TypedMultipleChoiceField(
+        label=_("Sessions"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Pick at least one session.")},
+    )
+
+    def __init__(self, *args, sessions: list[Session], ask_consent: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.available = {session.pk: session for session in sessions}
+        self.fields["sessions"].choices = [(session.pk, session_choice_label(session)) for session in sessions]
+        if ask_consent:
+            self.fields["consent"] = forms.BooleanField(
+                label=format_html(
+                    gettext('I agree to the <a href="{url}">privacy policy</a>.'), url=reverse("privacy")
+                ),
+                error_messages={"required": _("Please agree to the privacy policy to register.")},
+            )
+
+    def chosen_sessions(self) -> list[Session]:
+        return [self.available[pk] for pk in self.cleaned_data["sessions"]]

@@ -1,0 +1,162 @@
+"""Reads for the enrollment pages: what a learner holds, seats left, My learning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from series.models import Series
+from sessions.models import Resource, Session
+
+from .models import Enrollment, Registration
+
+
+def upcoming_sessions_with_seats(*, series: Series, now: dt.datetime | None = None) -> list[Session]:
+    """The sessions one can still pick, each with `seats_taken` and `seats_left` (None when unlimited)."""
+    now = now or timezone.now()
+    sessions = list(
+        Session.objects.filter(series=series, status=Session.Status.SCHEDULED, starts_at__gt=now)
+        .annotate(seats_taken=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)))
+        .order_by("starts_at", "pk")
+    )
+    for session in sessions:
+        session.series = series
+        session.seats_left = None if session.capacity is None else max(0, session.capacity - session.seats_taken)
+    return sessions
+
+
+def registrations_in_series(*, user, series: Series) -> dict[int, Registration]:
+    """The learner's current (not cancelled) registrations in a series, by session id."""
+    registrations = Registration.objects.filter(user=user, session__series=series).exclude(
+        status=Registration.Status.CANCELLED
+    )
+    return {registration.session_id: registration for registration in registrations}
+
+
+def enrollment_for(*, user, series: Series) -> Enrollment | None:
+    return Enrollment.objects.filter(user=user, series=series).first()
+
+
+def _waitlist_position() -> Subquery:
+    """1 for the first in line: waitlisted rows of the same session that joined earlier, plus this one."""
+    ahead = (
+        Registration.objects.filter(session=OuterRef("session"), status=Registration.Status.WAITLISTED)
+        .filter(
+            Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+            | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lte=OuterRef("pk"))
+        )
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Subquery(ahead, output_field=IntegerField())
+
+
+@dataclass
+class SeriesCredits:
+    series: Series
+    minutes: int
+    credits: Decimal | None
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def credits_for(*, series: Series, minutes: int) -> Decimal | None:
+    """credits_per_hour × hours attended, capped at max_credits; None when the series is not accredited."""
+    if not series.credits_per_hour:
+        return None
+    earned = Decimal(series.credits_per_hour) * Decimal(minutes) / 60
+    if series.max_credits is not None:
+        earned = min(earned, Decimal(series.max_credits))
+    return earned.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class MyLearning:
+    upcoming: list[Registration] = field(default_factory=list)
+    waitlisted: list[Registration] = field(default_factory=list)
+    past: list[Registration] = field(default_factory=list)
+    enrollments: list[Enrollment] = field(default_factory=list)
+    credits: list[SeriesCredits] = field(default_factory=list)
+
+
+def my_learning(*, user, now: dt.datetime | None = None) -> MyLearning:
+    """Everything My learning shows, in four queries (registrations, their resources, enrollments, and
+    the series of past attendance come with the registrations)."""
+    now = now or timezone.now()
+    visible_resources = Resource.objects.filter(published_at__isnull=False, published_at__lte=now).order_by(
+        "kind", "pk"
+    )
+    registrations = (
+        Registration.objects.filter(user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("session__series")
+        .annotate(waitlist_position=_waitlist_position())
+        .prefetch_related(Prefetch("session__resources", queryset=visible_resources, to_attr="visible_resources"))
+        .order_by("session__starts_at", "pk")
+    )
+    result = MyLearning()
+    minutes_by_series: dict[int, int] = {}
+    series_by_id: dict[int, Series] = {}
+    for registration in registrations:
+        session = registration.session
+        if registration.status == Registration.Status.WAITLISTED:
+            if session.ends_at > now:
+                result.waitlisted.append(registration)
+        elif session.ends_at > now:
+            result.upcoming.append(registration)
+        else:
+            result.past.append(registration)
+            if registration.attended_minutes:
+                series_by_id[session.series_id] = session.series
+                minutes_by_series[session.series_id] = (
+                    minutes_by_series.get(session.series_id, 0) + registration.attended_minutes
+                )
+    result.past.reverse()
+    result.enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .select_related("series")
+        .annotate(
+            waitlist_position=Coalesce(
+                Subquery(
+                    Enrollment.objects.filter(series=OuterRef("series"), status=Enrollment.Status.WAITLISTED)
+                    .filter(
+                        Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+                        | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lte=OuterRef("pk"))
+                    )
+                    .order_by()
+                    .values("series")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
+        )
+        .order_by("series__title")
+    )
+    result.credits = [
+        SeriesCredits(series=series, minutes=minutes, credits=credits_for(series=series, minutes=minutes))
+        for series_id, series in sorted(series_by_id.items(), key=lambda item: item[1].title)
+        for minutes in [minutes_by_series[series_id]]
+    ]
+    return result
+
+
+def registrants(*, session: Session) -> QuerySet[Registration]:
+    """Who holds a seat or a waitlist place in a session, waitlist in its order."""
+    return (
+        Registration.objects.filter(session=session)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("user")
+        .order_by("status", "waitlisted_at", "registered_at", "pk")
+    )
