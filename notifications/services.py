@@ -258,12 +258,18 @@ def publish_deliveries(outbound_ids: Sequence[int]) -> None:
 
 
 def resend(*, outbound_ids: Sequence[int]) -> int:
-    """Send sent or failed emails again (staff action): back to queued, delivered after commit."""
+    """Send sent or failed emails again (staff action): back to queued, delivered after commit.
+
+    Rows still queued or in flight are left alone: they are on their way. Returns how many will be sent again.
+    """
     now = timezone.now()
     with transaction.atomic():
-        count = OutboundEmail.objects.filter(
-            pk__in=outbound_ids, status__in=[OutboundEmail.Status.SENT, OutboundEmail.Status.FAILED]
-        ).update(
+        chosen = list(
+            OutboundEmail.objects.select_for_update()
+            .filter(pk__in=outbound_ids, status__in=[OutboundEmail.Status.SENT, OutboundEmail.Status.FAILED])
+            .values_list("pk", flat=True)
+        )
+        OutboundEmail.objects.filter(pk__in=chosen).update(
             status=OutboundEmail.Status.QUEUED,
             attempts=0,
             claimed_at=None,
@@ -271,13 +277,8 @@ def resend(*, outbound_ids: Sequence[int]) -> int:
             next_attempt_at=now + sweep_grace(),
             updated_at=now,
         )
-        requeued = list(
-            OutboundEmail.objects.filter(pk__in=outbound_ids, status=OutboundEmail.Status.QUEUED).values_list(
-                "pk", flat=True
-            )
-        )
-        transaction.on_commit(partial(publish_deliveries, requeued))
-    return count
+        transaction.on_commit(partial(publish_deliveries, chosen))
+    return len(chosen)
 
 
 # --- delivery ---------------------------------------------------------------------------------------------------
