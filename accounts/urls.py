@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import unsubscribe, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("reminders/unsubscribe/<str:token>/", unsubscribe.reminders_unsubscribe, name="unsubscribe_reminders"),
 ]

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class EnrollmentConfig(AppConfig):
     name = "enrollment"
     verbose_name = _("Enrollment and registration")
+
+    def ready(self):
+        # Connects the session_changed receiver that queues calendar updates to registrants.
+        from . import receivers  # noqa: F401

@@ -1,24 +1,283 @@
-"""Email hooks the enrollment services call inside their transactions.
+"""Email hooks the enrollment services call inside their transactions, and the programme emails queued by tasks.
 
-Each function writes outbox rows in the current transaction and returns nothing.
+Each function writes outbox rows in the current transaction (through
+notifications.services) and returns nothing: the email exists exactly when the
+change that caused it was committed.
+
+Idempotency keys decide what "the same email" means:
+- `confirm:<enrollment>`: one welcome per enrollment, ever.
+- `registered:<user>:<digest>`, `waitlist:<registration>:<t>`, `promoted:<registration>:<t>`,
+  `cancelled:<registration>:<t>` where `<t>` is the moment the registration took that status: a retried
+  transaction writes the same key (nothing twice), while cancelling and picking the session again is a new
+  change with a new key (a new email).
+- `update:<registration>:<sequence>`: the session's calendar sequence, bumped by every reschedule or cancellation.
+- `reminder-24h:<registration>:<sequence>`, `reminder-1h:…`: a moved session is reminded of again at its new time.
+- `recording:<registration>`: the materials once.
 """
 
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-def enrollment_confirmed(*, enrollment) -> None:
-    pass
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.choices import TimeZone
+from accounts.models import User
+from accounts.unsubscribe import reminders_unsubscribe_token
+from notifications import ics
+from notifications.models import OutboundEmail
+from notifications.services import Attachment, EmailToQueue, queue_email
+from sessions.models import Resource, Session
+
+from .calendar import absolute, session_event
+from .models import Enrollment, Registration
+
+INVITE_FILENAME = "echo-sessions.ics"
+CANCEL_FILENAME = "echo-cancelled.ics"
 
 
-def registrations_confirmed(*, user, registrations) -> None:
-    pass
+# --- the context every programme email shares ------------------------------------------------------------------
 
 
-def waitlist_joined(*, registration) -> None:
-    pass
+def language_of(user: User) -> str:
+    return user.preferred_language if user.preferred_language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def promoted_from_waitlist(*, registration) -> None:
-    pass
+def recipient_context(user: User) -> dict[str, Any]:
+    zone = user.effective_time_zone
+    return {
+        "user": user,
+        "time_zone": zone,
+        # A lazy label: rendered under the recipient's language by the outbox.
+        "time_zone_label": TimeZone(zone).label if zone in TimeZone.values else zone,
+        "my_learning_url": absolute(reverse("enrollment:my_learning")),
+    }
 
 
-def registrations_cancelled(*, user, registrations) -> None:
-    pass
+def session_item(session: Session, *, with_join_link: bool) -> dict[str, Any]:
+    return {
+        "session": session,
+        "page_url": absolute(session.get_absolute_url()),
+        "join_url": session.join_url if with_join_link and not session.is_cancelled else "",
+    }
+
+
+def _stamp(registration: Registration) -> int:
+    """When the registration took its current status, in microseconds: part of keys that must change on a re-pick."""
+    moment = registration.status_changed_at or registration.registered_at
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _calendar_attachment(*, user: User, sessions: Sequence[Session], cancel: bool, filename: str) -> Attachment:
+    with translation.override(language_of(user)):
+        events = [session_event(session, with_join_link=not cancel) for session in sessions]
+        builder = ics.cancellation if cancel else ics.invitation
+        content = builder(events=events, attendee_email=user.email, attendee_name=user.get_full_name())
+    return Attachment(
+        filename=filename, content=content, mimetype=ics.email_mimetype(ics.CANCEL if cancel else ics.REQUEST)
+    )
+
+
+# --- hooks called by enrollment.services ------------------------------------------------------------------------
+
+
+def enrollment_confirmed(*, enrollment: Enrollment) -> None:
+    user = enrollment.user
+    series = enrollment.series
+    upcoming = series.sessions.filter(status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()).select_related(
+        "series"
+    )
+    queue_email(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.CONFIRMATION,
+        idempotency_key=f"confirm:{enrollment.pk}",
+        template="email/enrollment_confirmed",
+        context={
+            **recipient_context(user),
+            "series": series,
+            "series_url": absolute(series.get_absolute_url()),
+            "key": enrollment.key,
+            "sessions": [session_item(session, with_join_link=False) for session in upcoming],
+        },
+    )
+
+
+def registrations_confirmed(*, user: User, registrations: Iterable[Registration]) -> None:
+    registrations = sorted(registrations, key=lambda registration: registration.session.starts_at)
+    if not registrations:
+        return
+    sessions = [registration.session for registration in registrations]
+    fingerprint = ",".join(f"{registration.pk}@{_stamp(registration)}" for registration in registrations)
+    digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:24]
+    queue_email(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.REGISTRATION,
+        idempotency_key=f"registered:{user.pk}:{digest}",
+        template="email/registrations_confirmed",
+        context={
+            **recipient_context(user),
+            "sessions": [session_item(session, with_join_link=True) for session in sessions],
+            "count": len(sessions),
+            "calendar_filename": INVITE_FILENAME,
+        },
+        attachments=[_calendar_attachment(user=user, sessions=sessions, cancel=False, filename=INVITE_FILENAME)],
+    )
+
+
+def waitlist_joined(*, registration: Registration) -> None:
+    user = registration.user
+    queue_email(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.WAITLIST,
+        idempotency_key=f"waitlist:{registration.pk}:{_stamp(registration)}",
+        template="email/waitlist_joined",
+        context={**recipient_context(user), "item": session_item(registration.session, with_join_link=False)},
+    )
+
+
+def promoted_from_waitlist(*, registration: Registration) -> None:
+    user = registration.user
+    session = registration.session
+    queue_email(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.PROMOTION,
+        idempotency_key=f"promoted:{registration.pk}:{_stamp(registration)}",
+        template="email/promoted",
+        context={
+            **recipient_context(user),
+            "item": session_item(session, with_join_link=True),
+            "calendar_filename": INVITE_FILENAME,
+        },
+        attachments=[_calendar_attachment(user=user, sessions=[session], cancel=False, filename=INVITE_FILENAME)],
+    )
+
+
+def registrations_cancelled(*, user: User, registrations: Iterable[Registration]) -> None:
+    registrations = sorted(registrations, key=lambda registration: registration.session.starts_at)
+    if not registrations:
+        return
+    sessions = [registration.session for registration in registrations]
+    first = registrations[0]
+    fingerprint = ",".join(f"{registration.pk}@{_stamp(registration)}" for registration in registrations)
+    digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:24]
+    queue_email(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.CANCELLATION,
+        idempotency_key=f"cancelled:{first.pk}:{digest}",
+        template="email/registrations_cancelled",
+        context={
+            **recipient_context(user),
+            "sessions": [session_item(session, with_join_link=False) for session in sessions],
+            "count": len(sessions),
+            "calendar_filename": CANCEL_FILENAME,
+        },
+        attachments=[_calendar_attachment(user=user, sessions=sessions, cancel=True, filename=CANCEL_FILENAME)],
+    )
+
+
+# --- emails decided by the session's own life: changes, reminders, materials ---------------------------------------
+
+
+def session_update_message(*, registration: Registration, session: Session, change: str) -> EmailToQueue:
+    """The update a registrant (or waitlisted person) gets when staff move or cancel a session."""
+    user = registration.user
+    waitlisted = registration.status == Registration.Status.WAITLISTED
+    cancelled = change == "cancelled"
+    filename = CANCEL_FILENAME if cancelled else INVITE_FILENAME
+    attachments = []
+    if not waitlisted:
+        # Same UID, the bumped SEQUENCE: the calendar that imported the invitation moves or removes the event.
+        attachments.append(_calendar_attachment(user=user, sessions=[session], cancel=cancelled, filename=filename))
+    return EmailToQueue(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.SESSION_UPDATE,
+        idempotency_key=f"update:{registration.pk}:{session.sequence}",
+        template="email/session_cancelled" if cancelled else "email/session_rescheduled",
+        context={
+            **recipient_context(user),
+            "item": session_item(session, with_join_link=not waitlisted),
+            "waitlisted": waitlisted,
+            "calendar_filename": filename,
+            "series_url": absolute(session.series.get_absolute_url()),
+        },
+        attachments=attachments,
+    )
+
+
+def reminders_unsubscribe_url(user: User) -> str:
+    return absolute(reverse("accounts:unsubscribe_reminders", args=[reminders_unsubscribe_token(user)]))
+
+
+def reminder_key(*, threshold: str, registration_id: int, sequence: int) -> str:
+    return f"reminder-{threshold}:{registration_id}:{sequence}"
+
+
+def reminder_message(*, registration: Registration, threshold: str) -> EmailToQueue:
+    """A reminder `threshold` ("24h" or "1h") before the session, with the join link and a one-click opt-out."""
+    user = registration.user
+    session = registration.session
+    unsubscribe_url = reminders_unsubscribe_url(user)
+    return EmailToQueue(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.REMINDER,
+        idempotency_key=reminder_key(threshold=threshold, registration_id=registration.pk, sequence=session.sequence),
+        template="email/reminder",
+        context={
+            **recipient_context(user),
+            "item": session_item(session, with_join_link=True),
+            "threshold": threshold,
+            "unsubscribe_url": unsubscribe_url,
+        },
+        # RFC 2369 and RFC 8058: mail clients show an "unsubscribe" button that POSTs to this URL.
+        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+
+
+ATTENDED = "attended"
+MISSED = "missed"
+UNKNOWN = "unknown"
+
+
+def recording_key(registration_id: int) -> str:
+    return f"recording:{registration_id}"
+
+
+def recording_message(
+    *, registration: Registration, resources: Sequence[Resource], attendance_known: bool
+) -> EmailToQueue:
+    """The recording, slides and Q&A, worded for those who attended and those who missed it."""
+    user = registration.user
+    session = registration.session
+    if not attendance_known:
+        attendance = UNKNOWN
+    elif registration.attended:
+        attendance = ATTENDED
+    else:
+        attendance = MISSED
+    page_url = absolute(session.get_absolute_url())
+    return EmailToQueue(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.RECORDING,
+        idempotency_key=recording_key(registration.pk),
+        template="email/recording",
+        context={
+            **recipient_context(user),
+            "item": session_item(session, with_join_link=False),
+            "attendance": attendance,
+            # Written-out Q&A has no link of its own: it is read on the session page.
+            "resources": [
+                {"resource": resource, "url": absolute(resource.href) if resource.href else page_url}
+                for resource in resources
+            ],
+        },
+    )
