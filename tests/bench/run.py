@@ -1,0 +1,627 @@
+#!/usr/bin/env python
+"""`make bench`: how fast the public pages are, and whether a registration burst overbooks.
+
+What it does, start to finish (about three minutes on 2 cores):
+
+1. creates a fresh PostgreSQL database (BENCH_DATABASE_URL, default
+   postgres://postgres@127.0.0.1:5432/echo_bench; only a database whose name ends in
+   "bench" is ever dropped), migrates it, loads `seed_demo` and ten times as much
+   synthetic programme on top (bulk_create), plus the users of the burst;
+2. serves the site with gunicorn (sync workers, DEBUG off, Redis as the cache and the
+   broker, as in production) on a free loopback port, with the bench settings, which
+   add one bare Django view (/bench/bare/) going through the same middleware;
+3. measures requests per second and p50/p95/p99 latency of /, /series/, a series page
+   and /sessions/past/, and of the bare view, so each page is also given as a share of
+   what Django itself can serve here;
+4. fires a registration burst: 500 signed-in users POST to the real register endpoint
+   for one 50-seat session at once; counts seats filled, waitlisted, errors and p95;
+5. runs tests/bench/fanout.py's main() when it exists (the outbox fan-out);
+6. prints a table and writes docs/benchmarks.md with the machine it ran on.
+
+Figures are printed, never asserted: they depend on the machine. Traffic goes to
+127.0.0.1 only, and every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import http.client
+import os
+import platform
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+RUN_ID = secrets.token_hex(4)
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(max(2, 2 * (os.cpu_count() or 1)))))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+WARMUP_SECONDS = 2.0
+BURST_USERS = int(os.environ.get("BENCH_BURST_USERS", "500"))
+BURST_SEATS = 50
+SYNTHETIC_FACTOR = 10
+SYNTHETIC_USERS = 5000
+REQUEST_TIMEOUT = 60
+RESULTS = ROOT / "docs" / "benchmarks.md"
+
+
+def _database_url() -> str:
+    """The bench's own database: BENCH_DATABASE_URL, else DATABASE_URL's server with the database echo_bench."""
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if not url:
+        base = urllib.parse.urlsplit(os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/echo")
+        if not base.scheme.startswith("postgres"):
+            base = urllib.parse.urlsplit("postgres://postgres@127.0.0.1:5432/echo")
+        url = urllib.parse.urlunsplit(base._replace(path="/echo_bench"))
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    if not name.endswith("bench"):
+        sys.exit(f"refusing to drop database {name!r}: the bench only recreates databases named *bench")
+    return url
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = _free_port()
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
+CACHE_PREFIX = f"echo-bench-{RUN_ID}"
+QUEUE = f"echo-bench-{RUN_ID}"
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
+    "DEBUG": "off",
+    "SECRET_KEY": f"bench-only-{secrets.token_urlsafe(40)}",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SITE_URL": f"http://127.0.0.1:{PORT}",
+    # Plain HTTP on loopback: production terminates TLS in front of gunicorn.
+    "SECURE_SSL_REDIRECT": "off",
+    "DATABASE_URL": _database_url(),
+    "CACHE_URL": f"{REDIS}/14?key_prefix={CACHE_PREFIX}",
+    # Requests only publish to the broker (no worker runs): web throughput is what is measured.
+    "CELERY_BROKER_URL": f"{REDIS}/15",
+    "CELERY_TASK_DEFAULT_QUEUE": QUEUE,
+    "EMAIL_URL": "dummymail://",
+    "LOG_LEVEL": "WARNING",
+}
+os.environ.update(ENV)
+
+
+# ---------------------------------------------------------------- data
+
+
+def create_database() -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urllib.parse.urlsplit(ENV["DATABASE_URL"])
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(urllib.parse.urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+
+
+def load_data() -> dict:
+    """seed_demo, then ten copies of its programme and thousands of learners with registrations."""
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts.models import User
+    from enrollment.models import Registration
+    from hubs.models import Hub
+    from series.models import Series
+    from sessions.models import Resource, Session
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    demo = {"hubs": Hub.objects.count(), "series": Series.objects.count(), "sessions": Session.objects.count()}
+
+    hubs = list(Hub.objects.all())
+    base_series = list(Series.objects.all())
+    base_sessions = list(Session.objects.all())
+    base_resources = list(Resource.objects.all())
+    for copy in range(1, SYNTHETIC_FACTOR + 1):
+        clones = []
+        for series in base_series:
+            clone = Series(**{f.attname: getattr(series, f.attname) for f in Series._meta.concrete_fields})
+            clone.pk = None
+            clone.slug = f"{series.slug}-c{copy}"[:120]
+            clone.title = f"{series.title} (cohort {copy})"
+            clone.hub = hubs[copy % len(hubs)]
+            clones.append(clone)
+        Series.objects.bulk_create(clones)
+        series_map = {old.pk: new for old, new in zip(base_series, clones, strict=True)}
+        session_clones = []
+        for session in base_sessions:
+            clone = Session(**{f.attname: getattr(session, f.attname) for f in Session._meta.concrete_fields})
+            clone.pk = None
+            clone.series = series_map[session.series_id]
+            shift = dt.timedelta(days=7 * copy)
+            clone.starts_at, clone.ends_at = session.starts_at + shift, session.ends_at + shift
+            session_clones.append(clone)
+        Session.objects.bulk_create(session_clones)
+        session_map = {old.pk: new for old, new in zip(base_sessions, session_clones, strict=True)}
+        resource_clones = []
+        for resource in base_resources:
+            clone = Resource(**{f.attname: getattr(resource, f.attname) for f in Resource._meta.concrete_fields})
+            clone.pk = None
+            clone.session = session_map[resource.session_id]
+            resource_clones.append(clone)
+        Resource.objects.bulk_create(resource_clones)
+
+    password = make_password("bench password not used to sign in")
+    User.objects.bulk_create(
+        [
+            User(email=f"learner{n}@bench.example.org", first_name="Bench", last_name=f"Learner {n}", password=password)
+            for n in range(SYNTHETIC_USERS)
+        ],
+        batch_size=1000,
+    )
+    rng = random.Random(7)
+    learners = list(User.objects.filter(email__endswith="@bench.example.org").values_list("pk", flat=True))
+    sessions = list(Session.objects.values_list("pk", flat=True))
+    pairs = {(rng.choice(learners), rng.choice(sessions)) for _ in range(SYNTHETIC_USERS * 4)}
+    Registration.objects.bulk_create(
+        [Registration(user_id=u, session_id=s, status=Registration.Status.REGISTERED) for u, s in pairs],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    now = timezone.now()
+    return {
+        "demo": demo,
+        "hubs": Hub.objects.count(),
+        "series": Series.objects.count(),
+        "sessions": Session.objects.count(),
+        "upcoming sessions": Session.objects.filter(starts_at__gte=now).count(),
+        "past sessions": Session.objects.filter(starts_at__lt=now).count(),
+        "users": User.objects.count(),
+        "registrations": Registration.objects.count(),
+    }
+
+
+@dataclass
+class Burst:
+    slug: str
+    session_id: int
+    cookies: list[str]
+    csrf_secret: str
+
+
+def prepare_burst() -> Burst:
+    """An open series with one 50-seat session, and 500 learners already signed in (sessions made directly)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.utils import timezone
+
+    from accounts.models import User
+    from hubs.models import Hub
+    from series.models import Series
+    from sessions.models import Session
+
+    series = Series.objects.create(
+        hub=Hub.objects.order_by("pk").first(),
+        title="Registration burst (bench)",
+        slug="bench-burst",
+        status=Series.Status.PUBLISHED,
+        registration_mode=Series.RegistrationMode.OPEN,
+        summary="Bench only.",
+    )
+    starts = timezone.now() + dt.timedelta(days=30)
+    session = Session.objects.create(
+        series=series,
+        title="Fifty seats",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        capacity=BURST_SEATS,
+        join_url="https://zoom.example.org/j/1",
+    )
+    password = make_password("bench password not used to sign in")
+    users = User.objects.bulk_create(
+        [
+            User(email=f"burst{n}@bench.example.org", first_name="Burst", last_name=str(n), password=password)
+            for n in range(BURST_USERS)
+        ]
+    )
+    csrf_secret = secrets.token_hex(16)  # 32 characters, the form Django's CSRF cookie takes
+    cookies = []
+    for user in users:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf_secret}")
+    return Burst(slug=series.slug, session_id=session.pk, cookies=cookies, csrf_secret=csrf_secret)
+
+
+# ---------------------------------------------------------------- serving
+
+
+def start_gunicorn() -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "echo_portal.wsgi:application",
+            f"--workers={WORKERS}",
+            "--worker-class=sync",
+            f"--bind=127.0.0.1:{PORT}",
+            "--backlog=2048",
+            "--timeout=60",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **ENV},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"gunicorn exited with {process.returncode}")
+        try:
+            status, _, _ = request("GET", "/healthz")
+            if status == 200:
+                return process
+        except OSError:
+            pass
+        time.sleep(0.3)
+    process.terminate()
+    sys.exit("gunicorn did not answer /healthz within 60 s")
+
+
+def request(method: str, path: str, *, body: bytes | None = None, headers: dict | None = None, connection=None):
+    own = connection is None
+    connection = connection or http.client.HTTPConnection("127.0.0.1", PORT, timeout=REQUEST_TIMEOUT)
+    try:
+        connection.request(method, path, body=body, headers={"Host": f"127.0.0.1:{PORT}", **(headers or {})})
+        response = connection.getresponse()
+        content = response.read()
+        return response.status, response.getheader("Location"), content
+    finally:
+        if own:
+            connection.close()
+
+
+# ---------------------------------------------------------------- load
+
+
+@dataclass
+class Figures:
+    label: str
+    path: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def rps(self) -> float:
+        return self.count / self.elapsed if self.elapsed else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+
+def hammer(label: str, path: str, *, seconds: float, concurrency: int) -> Figures:
+    """`concurrency` clients, each sending the next request as soon as the last one is answered, for `seconds`."""
+    figures = Figures(label, path)
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client():
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=REQUEST_TIMEOUT)
+        latencies, errors = [], 0
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                status, _, _ = request("GET", path, connection=connection, headers={"Accept-Language": "en"})
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                errors += 1
+                continue
+            if status != 200:
+                errors += 1
+            latencies.append(time.perf_counter() - started)
+        connection.close()
+        with lock:
+            figures.latencies += latencies
+            figures.errors += errors
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + REQUEST_TIMEOUT)
+    figures.elapsed = time.perf_counter() - started
+    return figures
+
+
+@dataclass
+class BurstFigures:
+    users: int
+    seats: int
+    registered: int
+    waitlisted: int
+    errors: int
+    error_samples: list[str]
+    latencies: list[float]
+    elapsed: float
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000 if ordered else 0.0
+
+
+def fire_burst(burst: Burst) -> BurstFigures:
+    """Every learner POSTs at the same instant (a barrier), as after a newsletter goes out."""
+    from enrollment.models import Registration
+
+    path = f"/series/{burst.slug}/register/"
+    body = urllib.parse.urlencode(
+        {"sessions": str(burst.session_id), "consent": "on", "csrfmiddlewaretoken": burst.csrf_secret}
+    ).encode()
+    barrier = threading.Barrier(len(burst.cookies), timeout=120)
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def learner(cookie: str):
+        headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "en"}
+        with contextlib.suppress(threading.BrokenBarrierError):  # a straggler still fires, just later
+            barrier.wait()
+        started = time.perf_counter()
+        try:
+            status, location, content = request("POST", path, body=body, headers=headers)
+        except (OSError, http.client.HTTPException) as exc:
+            with lock:
+                failures.append(exc.__class__.__name__)
+            return
+        took = time.perf_counter() - started
+        with lock:
+            latencies.append(took)
+            if status != 302 or "/register/done/" not in (location or ""):
+                failures.append(f"HTTP {status} {location or content[:80]!r}")
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=learner, args=(cookie,)) for cookie in burst.cookies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(180)
+    elapsed = time.perf_counter() - started
+    statuses = Registration.objects.filter(session_id=burst.session_id)
+    return BurstFigures(
+        users=len(burst.cookies),
+        seats=BURST_SEATS,
+        registered=statuses.filter(status=Registration.Status.REGISTERED).count(),
+        waitlisted=statuses.filter(status=Registration.Status.WAITLISTED).count(),
+        errors=len(failures),
+        error_samples=sorted(set(failures))[:5],
+        latencies=latencies,
+        elapsed=elapsed,
+    )
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine() -> dict:
+    from django import get_version
+    from django.db import connection
+
+    memory = "?"
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    import gunicorn
+
+    return {
+        "CPU": f"{os.cpu_count()} × {cpu}",
+        "memory": memory,
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "PostgreSQL": postgres,
+        "Django": get_version(),
+        "gunicorn": f"{gunicorn.__version__}, {WORKERS} sync workers",
+        "load": f"{CONCURRENCY} keep-alive clients (Python threads, same machine), {SECONDS:g} s per page",
+    }
+
+
+def table(rows: list[Figures], bare: Figures) -> list[str]:
+    lines = [
+        "| page | path | req/s | p50 ms | p95 ms | p99 ms | errors | share of bare view |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in [bare, *rows]:
+        share = "limit" if row is bare else f"{row.rps / bare.rps:.0%}" if bare.rps else "?"
+        lines.append(
+            f"| {row.label} | `{row.path}` | {row.rps:.0f} | {row.percentile(50):.1f} | {row.percentile(95):.1f} "
+            f"| {row.percentile(99):.1f} | {row.errors} | {share} |"
+        )
+    return lines
+
+
+def write_report(*, host: dict, data: dict, rows: list[Figures], bare: Figures, burst: BurstFigures, fanout) -> str:
+    overbooked = max(0, burst.registered - burst.seats)
+    below = [row.label for row in rows if bare.rps and row.rps < bare.rps / 2]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Produced by `make bench` (tests/bench/run.py); the figures below are from its last run. They are",
+        "printed, never asserted: they depend on the machine. Re-run to refresh this file.",
+        "",
+        f"Run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.",
+        "",
+        "## Machine",
+        "",
+        *[f"- {key}: {value}" for key, value in host.items()],
+        "",
+        "## Data",
+        "",
+        f"`seed_demo` ({data['demo']['hubs']} hubs, {data['demo']['series']} series, "
+        f"{data['demo']['sessions']} sessions) plus {SYNTHETIC_FACTOR} synthetic copies of its programme: "
+        f"{data['series']} series, {data['sessions']} sessions ({data['upcoming sessions']} upcoming, "
+        f"{data['past sessions']} past), {data['users']} users, {data['registrations']} registrations.",
+        "",
+        "## Public pages",
+        "",
+        "Each page against a bare Django view served the same way (same gunicorn, same middleware,",
+        "a constant response): the share says how close a page gets to what Django itself can do here.",
+        "Target: every page at least half of the bare view.",
+        "",
+        *table(rows, bare),
+        "",
+        ("All pages meet the target." if not below else f"Below the target (half the bare view): {', '.join(below)}."),
+        "",
+        "## Registration burst",
+        "",
+        f"{burst.users} signed-in learners POST to the real register endpoint for one {burst.seats}-seat session",
+        "at the same instant (a barrier), each on its own connection.",
+        "",
+        "| learners | seats | registered | waitlisted | overbooked | errors | p50 ms | p95 ms | p99 ms | all done in |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {burst.users} | {burst.seats} | {burst.registered} | {burst.waitlisted} | {overbooked} | {burst.errors} "
+        f"| {burst.percentile(50):.0f} | {burst.percentile(95):.0f} | {burst.percentile(99):.0f} "
+        f"| {burst.elapsed:.1f} s |",
+        "",
+    ]
+    if burst.error_samples:
+        lines += ["Errors seen: " + "; ".join(burst.error_samples), ""]
+    lines += [
+        "Target: zero overbooking and zero errors"
+        + (" — met." if not overbooked and not burst.errors else " — NOT met."),
+        "",
+    ]
+    if fanout is not None:
+        lines += ["## Email fan-out", "", fanout if isinstance(fanout, str) else _format_mapping(fanout), ""]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text("\n".join(lines))
+    return "\n".join(lines)
+
+
+def _format_mapping(value) -> str:
+    if isinstance(value, dict):
+        return "\n".join(f"- {key}: {item}" for key, item in value.items())
+    return str(value)
+
+
+def run_fanout():
+    """The outbox engineer's fan-out benchmark, when it exists: its own figures, reported as it returns them."""
+    fanout_file = Path(__file__).with_name("fanout.py")
+    if not fanout_file.exists():
+        return None
+    from tests.bench import fanout
+
+    try:
+        return fanout.main()
+    except SystemExit as exit_:
+        return f"fanout.py exited with {exit_.code}"
+    except Exception as exc:  # its failure must not lose the figures above
+        return f"fanout.py failed: {exc.__class__.__name__}: {exc}"
+
+
+def cleanup() -> None:
+    """Remove what this run left in Redis (its cache prefix and its queue); the database stays for inspection."""
+    try:
+        import redis
+
+        cache = redis.Redis.from_url(f"{REDIS}/14")
+        for key in cache.scan_iter(match=f"{CACHE_PREFIX}*", count=1000):
+            cache.delete(key)
+        redis.Redis.from_url(f"{REDIS}/15").delete(QUEUE)
+    except Exception as exc:
+        print(f"could not clean Redis: {exc}", file=sys.stderr)
+
+
+def main() -> int:
+    started = time.monotonic()
+    print(f"bench: database {urllib.parse.urlsplit(ENV['DATABASE_URL']).path.lstrip('/')}, port {PORT}", flush=True)
+    create_database()
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    from series.models import Series
+
+    data = load_data()
+    burst = prepare_burst()
+    series_page = (
+        Series.objects.filter(status=Series.Status.PUBLISHED)
+        .exclude(slug=burst.slug)
+        .order_by("-sessions__starts_at")
+        .values_list("slug", flat=True)
+        .first()
+    )
+    host = machine()
+    connections.close_all()
+    print(f"bench: data loaded in {time.monotonic() - started:.0f} s: {data}", flush=True)
+
+    pages = [
+        ("upcoming (home)", "/"),
+        ("catalog", "/series/"),
+        ("a series", f"/series/{series_page}/"),
+        ("past sessions", "/sessions/past/"),
+    ]
+    server = start_gunicorn()
+    try:
+        for _, path in [("bare", "/bench/bare/"), *pages]:
+            hammer("warm-up", path, seconds=WARMUP_SECONDS, concurrency=CONCURRENCY)
+        bare = hammer("bare Django view", "/bench/bare/", seconds=SECONDS, concurrency=CONCURRENCY)
+        rows = [hammer(label, path, seconds=SECONDS, concurrency=CONCURRENCY) for label, path in pages]
+        print("bench: registration burst", flush=True)
+        burst_figures = fire_burst(burst)
+    finally:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    fanout = run_fanout()
+    report = write_report(host=host, data=data, rows=rows, bare=bare, burst=burst_figures, fanout=fanout)
+    cleanup()
+    print()
+    print(report)
+    print(f"bench: done in {time.monotonic() - started:.0f} s; written to {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
