@@ -1,0 +1,180 @@
+"""A burst of concurrent registrations never fills more seats than exist, and the lock is what prevents it.
+
+Forty learners, each on their own database connection in their own thread, race
+for five seats. The check-then-insert window is widened with a short sleep after
+the availability count. With the row lock the seats are never overbooked; with
+the lock switched off (the same code reading without FOR UPDATE) the same race
+overbooks, which proves the test can see the bug it guards against.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from enrollment import services
+from enrollment.models import Enrollment, Registration
+from series.models import Series
+from sessions.models import Session
+from tests import factories
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Forty accounts per round: hashing their passwords properly would take most of the test's time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+RACERS = 40
+SEATS = 5
+WINDOW_SECONDS = 0.05
+
+
+def _race(action, users):
+    """Run action(user) for every user at once, each in a thread with its own connection."""
+    barrier = threading.Barrier(len(users))
+    errors = []
+
+    def run(user):
+        try:
+            barrier.wait(timeout=30)
+            action(user)
+        except Exception as error:  # noqa: BLE001 (collected and asserted below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors[:3]
+
+
+def _widen_window(monkeypatch, name):
+    """Sleep after the availability count, between the check and the insert."""
+    counted = getattr(services, name)
+
+    def slow(*args, **kwargs):
+        result = counted(*args, **kwargs)
+        time.sleep(WINDOW_SECONDS)
+        return result
+
+    monkeypatch.setattr(services, name, slow)
+
+
+def _without_session_lock(monkeypatch):
+    monkeypatch.setattr(
+        services, "_lock_sessions", lambda ids: list(Session.objects.filter(pk__in=set(ids)).order_by("pk"))
+    )
+
+
+def _without_series_lock(monkeypatch):
+    monkeypatch.setattr(services, "_lock_series", lambda series_id: Series.objects.get(pk=series_id))
+
+
+def _session_race():
+    series = factories.SeriesFactory()
+    session = factories.SessionFactory(series=series, capacity=SEATS)
+    users = factories.UserFactory.create_batch(RACERS, verified=False)
+    for user in users:
+        factories.EnrollmentFactory(user=user, series=series)
+
+    def take_a_seat(user):
+        services.register(
+            user=user, sessions=[Session.objects.select_related("series").get(pk=session.pk)], consent=True
+        )
+
+    _race(take_a_seat, users)
+    registered = Registration.objects.filter(session=session, status=Registration.Status.REGISTERED).count()
+    waitlisted = Registration.objects.filter(session=session, status=Registration.Status.WAITLISTED).count()
+    return registered, waitlisted
+
+
+def _series_race():
+    series = factories.SeriesFactory(capacity=SEATS)
+    factories.SessionFactory(series=series)
+    users = factories.UserFactory.create_batch(RACERS, verified=False)
+
+    def join(user):
+        services.enroll(user=user, series=Series.objects.get(pk=series.pk), key=None)
+
+    _race(join, users)
+    active = Enrollment.objects.filter(series=series, status=Enrollment.Status.ACTIVE).count()
+    waitlisted = Enrollment.objects.filter(series=series, status=Enrollment.Status.WAITLISTED).count()
+    return active, waitlisted
+
+
+def test_forty_learners_racing_for_five_session_seats_never_overbook(monkeypatch):
+    _widen_window(monkeypatch, "_seats_taken")
+
+    registered, waitlisted = _session_race()
+
+    print(
+        f"\nsession race with lock: {RACERS} threads, {SEATS} seats -> {registered} registered, {waitlisted} waitlisted"
+    )
+    assert (registered, waitlisted) == (SEATS, RACERS - SEATS)
+
+
+def test_the_session_race_overbooks_without_the_lock(monkeypatch):
+    _widen_window(monkeypatch, "_seats_taken")
+    _without_session_lock(monkeypatch)
+
+    outcomes = []
+    for _round in range(3):
+        registered, waitlisted = _session_race()
+        outcomes.append(registered)
+        if registered > SEATS:
+            break
+
+    print(f"\nsession race without lock: {RACERS} threads, {SEATS} seats -> registered per round {outcomes}")
+    assert max(outcomes) > SEATS, f"expected overbooking without the lock, got {outcomes}"
+
+
+def test_forty_learners_racing_for_five_places_in_a_series_never_overbook(monkeypatch):
+    _widen_window(monkeypatch, "_active_enrollments")
+
+    active, waitlisted = _series_race()
+
+    print(f"\nseries race with lock: {RACERS} threads, {SEATS} places -> {active} enrolled, {waitlisted} waitlisted")
+    assert (active, waitlisted) == (SEATS, RACERS - SEATS)
+
+
+def test_the_series_race_overbooks_without_the_lock(monkeypatch):
+    _widen_window(monkeypatch, "_active_enrollments")
+    _without_series_lock(monkeypatch)
+
+    outcomes = []
+    for _round in range(3):
+        active, _waitlisted = _series_race()
+        outcomes.append(active)
+        if active > SEATS:
+            break
+
+    print(f"\nseries race without lock: {RACERS} threads, {SEATS} places -> enrolled per round {outcomes}")
+    assert max(outcomes) > SEATS, f"expected overbooking without the lock, got {outcomes}"
+
+
+def test_a_key_is_never_used_past_its_maximum_in_a_burst():
+    series = factories.SeriesFactory(registration_mode=Series.RegistrationMode.KEY)
+    factories.SessionFactory(series=series)
+    key = factories.EnrollmentKeyFactory(series=series, code="BURST", max_uses=SEATS)
+    users = factories.UserFactory.create_batch(RACERS, verified=False)
+    refused = []
+
+    def use_key(user):
+        try:
+            services.enroll_by_key(user=user, key="burst")
+        except services.EnrollmentError as error:
+            refused.append(error.code)
+
+    _race(use_key, users)
+
+    key.refresh_from_db()
+    assert key.uses_count == SEATS
+    assert Enrollment.objects.filter(series=series).count() == SEATS
+    assert refused == ["key_used_up"] * (RACERS - SEATS)
