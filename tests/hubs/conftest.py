@@ -12,6 +12,12 @@ from hubs.models import HubMembership, SpokeMembership
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Factories hash a password for everyone they create; the real hasher would dominate these tests' time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def spoke(hub):
     return factories.SpokeFactory(hub=hub, name="Lakeside Long-Term Care Home", kind="long_term_care")
@@ -54,3 +60,15 @@ def manage_url(hub, name, *args):
 
 def requested(spoke, user):
     return factories.SpokeMembershipFactory(spoke=spoke, user=user, status=SpokeMembership.Status.REQUESTED)
+
+
+def make_invitation(spoke, email, *, days_left=14, **fields):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hubs.models import SpokeInvitation
+
+    return SpokeInvitation.objects.create(
+        spoke=spoke, email=email, expires_at=timezone.now() + dt.timedelta(days=days_left), **fields
+    )

@@ -1,0 +1,192 @@
+"""Invitations: a manager invites by email; the signed, single-use link says clearly what happened."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from hubs.models import SpokeInvitation, SpokeMembership
+from notifications.models import OutboundEmail
+from tests import factories
+from tests.hubs.conftest import make_invitation, manage_url
+
+SIGNUP = {
+    "first_name": "Nadia",
+    "last_name": "Roy",
+    "profession": "psw",
+    "province": "ON",
+    "preferred_language": "en",
+    "password1": "a-long-and-unusual-passphrase",
+}
+
+
+def _link_in(body: str) -> str:
+    return "/" + re.search(r"https?://[^\s\"<>]+", body).group(0).split("://", 1)[1].split("/", 1)[1]
+
+
+def test_manager_invites_and_the_email_goes_through_the_outbox(
+    manager_client, hub, spoke, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(
+            manage_url(hub, "invite"), {"spoke": spoke.pk, "email": " Nadia.Roy@Example.org ", "language": "fr"}
+        )
+    assert response.status_code == 302
+    invitation = SpokeInvitation.objects.get()
+    assert invitation.email == "nadia.roy@example.org"
+    assert invitation.expires_at > timezone.now() + dt.timedelta(days=13)
+    row = OutboundEmail.objects.get(idempotency_key=f"spoke-invite:{invitation.pk}")
+    assert row.recipient == "nadia.roy@example.org"
+    assert row.language == "fr"
+    assert "Lakeside Long-Term Care Home" in row.subject
+    assert reverse("hubs:invitation", args=[invitation.token]) in row.body_text
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["nadia.roy@example.org"]
+    # Listed as pending on the members page, and can be withdrawn there.
+    assert "nadia.roy@example.org" in manager_client.get(manage_url(hub, "members")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"email": ""}, "This field is required."),
+        ({"spoke": "999999"}, "Select a valid choice."),
+        ({"language": "de"}, "Select a valid choice."),
+    ],
+)
+def test_bad_invitations_are_explained_and_send_nothing(manager_client, hub, spoke, data, message):
+    response = manager_client.post(
+        manage_url(hub, "invite"), {"spoke": spoke.pk, "email": "x@example.org", "language": "en", **data}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not SpokeInvitation.objects.exists()
+    assert not OutboundEmail.objects.exists()
+
+
+def test_inviting_a_current_member_is_refused(manager_client, hub, spoke, member):
+    response = manager_client.post(
+        manage_url(hub, "invite"), {"spoke": spoke.pk, "email": "ALICE@example.org", "language": "en"}
+    )
+    assert "This person is already a member of this spoke." in response.content.decode()
+    assert not SpokeInvitation.objects.exists()
+
+
+def test_inviting_again_replaces_the_pending_invitation(manager_client, hub, spoke):
+    first = make_invitation(spoke, "nadia@example.org")
+    manager_client.post(manage_url(hub, "invite"), {"spoke": spoke.pk, "email": "nadia@example.org", "language": "en"})
+    assert not SpokeInvitation.objects.filter(pk=first.pk).exists()
+    assert SpokeInvitation.objects.filter(email="nadia@example.org").count() == 1
+
+
+def test_an_existing_account_signs_in_and_accepts(client, clinician, spoke):
+    invitation = make_invitation(spoke, "alice@example.org")
+    url = reverse("hubs:invitation", args=[invitation.token])
+
+    anonymous = client.get(url)
+    assert "You are invited to join Lakeside Long-Term Care Home" in anonymous.content.decode()
+    assert reverse("account_login") in anonymous.content.decode()
+
+    client.force_login(clinician)
+    page = client.get(url)
+    assert "Join Lakeside Long-Term Care Home" in page.content.decode()
+    response = client.post(url, follow=True)
+    assert "Welcome to Lakeside Long-Term Care Home" in response.content.decode()
+    assert SpokeMembership.objects.get(user=clinician, spoke=spoke).status == SpokeMembership.Status.ACTIVE
+    invitation.refresh_from_db()
+    assert invitation.used_by == clinician
+
+    again = client.get(url)
+    assert "You already accepted this invitation" in again.content.decode()
+
+
+def test_a_new_person_signs_up_and_lands_in_the_spoke_after_verifying(
+    client, spoke, django_capture_on_commit_callbacks
+):
+    invitation = make_invitation(spoke, "nadia.roy@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), {**SIGNUP, "email": "Nadia.Roy@example.org"})
+    assert not SpokeMembership.objects.exists()  # not before the address is confirmed
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_link_in(mail.outbox[-1].body), follow=True)
+
+    membership = SpokeMembership.objects.get()
+    assert membership.user.email.lower() == "nadia.roy@example.org"
+    assert membership.spoke == spoke
+    assert membership.status == SpokeMembership.Status.ACTIVE
+    invitation.refresh_from_db()
+    assert invitation.used_at is not None
+
+
+def test_an_expired_invitation_says_so(client, clinician, spoke):
+    invitation = make_invitation(spoke, "alice@example.org", days_left=-1)
+    client.force_login(clinician)
+    for response in (
+        client.get(reverse("hubs:invitation", args=[invitation.token])),
+        client.post(reverse("hubs:invitation", args=[invitation.token])),
+    ):
+        assert response.status_code == 410
+        assert "has expired" in response.content.decode()
+    assert not SpokeMembership.objects.exists()
+
+
+def test_a_tampered_link_says_it_is_not_valid(client, clinician, spoke):
+    invitation = make_invitation(spoke, "alice@example.org")
+    client.force_login(clinician)
+    for token in [invitation.token[:-1] + ("A" if invitation.token[-1] != "A" else "B"), "x", "%00", "a" * 500]:
+        response = client.post(reverse("hubs:invitation", args=[token]))
+        assert response.status_code == 404
+        assert "This invitation link is not valid" in response.content.decode()
+    assert not SpokeMembership.objects.exists()
+
+
+def test_an_invitation_works_once(client, clinician, spoke):
+    invitation = make_invitation(spoke, "alice@example.org")
+    invitation.used_at = timezone.now()
+    invitation.used_by = factories.UserFactory()
+    invitation.save()
+    client.force_login(clinician)
+    response = client.post(reverse("hubs:invitation", args=[invitation.token]))
+    assert response.status_code == 410
+    assert "has already been used" in response.content.decode()
+    assert not SpokeMembership.objects.filter(user=clinician).exists()
+
+
+def test_accepting_twice_in_two_tabs_joins_once(client, clinician, spoke):
+    invitation = make_invitation(spoke, "alice@example.org")
+    client.force_login(clinician)
+    url = reverse("hubs:invitation", args=[invitation.token])
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 200  # "you already accepted"
+    assert SpokeMembership.objects.filter(user=clinician).count() == 1
+
+
+def test_someone_else_cannot_use_an_invitation_sent_to_another_address(client, outsider, spoke):
+    invitation = make_invitation(spoke, "alice@example.org")
+    client.force_login(outsider)
+    response = client.post(reverse("hubs:invitation", args=[invitation.token]))
+    assert response.status_code == 403
+    assert "This invitation was sent to alice@example.org" in response.content.decode()
+    assert not SpokeMembership.objects.exists()
+    invitation.refresh_from_db()
+    assert invitation.used_at is None
+
+
+def test_a_withdrawn_invitation_reads_as_not_valid(manager_client, client, clinician, hub, spoke):
+    invitation = make_invitation(spoke, "alice@example.org")
+    response = manager_client.post(manage_url(hub, "invitation_revoke", invitation.pk), follow=True)
+    assert "was withdrawn" in response.content.decode()
+    client.force_login(clinician)
+    assert client.get(reverse("hubs:invitation", args=[invitation.token])).status_code == 404
+
+
+def test_an_invitation_to_a_requested_member_makes_them_active(client, clinician, spoke):
+    factories.SpokeMembershipFactory(spoke=spoke, user=clinician, status=SpokeMembership.Status.REQUESTED)
+    invitation = make_invitation(spoke, "alice@example.org")
+    client.force_login(clinician)
+    client.post(reverse("hubs:invitation", args=[invitation.token]))
+    assert SpokeMembership.objects.get(user=clinician).status == SpokeMembership.Status.ACTIVE
