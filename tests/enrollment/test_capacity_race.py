@@ -22,12 +22,6 @@ from tests import factories
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Forty accounts per round: hashing their passwords properly would take most of the test's time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 RACERS = 40
 SEATS = 5
 WINDOW_SECONDS = 0.05

@@ -1,0 +1,301 @@
+"""Staff admin: keys, and the registrants of a series or a session, filterable and exportable.
+
+Seats and waitlists change only through `enrollment.services` (the move-from-waitlist
+action too), so the admin never edits a status by hand. Each ModelAdmin names its
+`hub_lookup` (the ORM path to the Hub) so hub managers can be scoped to their own hubs.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.contrib import admin, messages
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.choices import PracticeSetting
+from hubs.models import SpokeMembership
+
+from . import services
+from .models import Enrollment, EnrollmentKey, Registration
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    """A file-like object csv.writer writes to; each row comes back as a string to stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value) -> str:
+    """Text for a spreadsheet: dates in the staff member's time zone, no formula injection from what users typed."""
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def stream_csv(*, filename: str, header: Iterable[str], rows: Iterable[Iterable]) -> StreamingHttpResponse:
+    """UTF-8 with a byte-order mark so Excel reads accents right; streamed so a big export never fills memory."""
+    writer = csv.writer(_Echo())
+
+    def generate() -> Iterator[str]:
+        yield "\ufeff"
+        yield writer.writerow([str(title) for title in header])
+        for row in rows:
+            yield writer.writerow([_cell(value) for value in row])
+
+    response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+SETTING_LABELS = dict(PracticeSetting.choices)
+
+
+def practice_settings_text(user) -> str:
+    return "; ".join(str(SETTING_LABELS.get(value, value)) for value in (user.practice_settings or []))
+
+
+def spokes_text(user) -> str:
+    return "; ".join(membership.spoke.name for membership in user.active_spoke_memberships)
+
+
+def _with_people(queryset):
+    """The learner and their active spokes, in two queries whatever the number of rows."""
+    memberships = SpokeMembership.objects.filter(status=SpokeMembership.Status.ACTIVE).select_related("spoke")
+    return queryset.select_related("user").prefetch_related(
+        Prefetch("user__spoke_memberships", queryset=memberships, to_attr="active_spoke_memberships")
+    )
+
+
+class PersonColumnsMixin:
+    """Who the registrant is: the columns staff asked for, shared by enrollments and registrations."""
+
+    @admin.display(description=_("name"), ordering="user__last_name")
+    def person_name(self, obj):
+        return obj.user.get_full_name() or "—"
+
+    @admin.display(description=_("email"), ordering="user__email")
+    def person_email(self, obj):
+        return obj.user.email
+
+    @admin.display(description=_("profession"), ordering="user__profession")
+    def person_profession(self, obj):
+        return obj.user.get_profession_display()
+
+    @admin.display(description=_("province or territory"), ordering="user__province")
+    def person_province(self, obj):
+        return obj.user.province
+
+    @admin.display(description=_("practice settings"))
+    def person_settings(self, obj):
+        return practice_settings_text(obj.user)
+
+    @admin.display(description=_("spoke"))
+    def person_spokes(self, obj):
+        return spokes_text(obj.user)
+
+
+@admin.register(EnrollmentKey)
+class EnrollmentKeyAdmin(admin.ModelAdmin):
+    hub_lookup = "series__hub"
+    list_display = ("code", "series", "label", "hub", "valid_from", "valid_until", "uses", "is_active")
+    list_filter = ("is_active", ("series", admin.RelatedOnlyFieldListFilter), ("hub", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("series", "hub")
+    search_fields = ("code", "label", "series__title")
+    readonly_fields = ("uses_count", "created_at")
+    fields = ("series", "code", "label", "hub", "valid_from", "valid_until", "max_uses", "is_active", "uses_count")
+
+    @admin.display(description=_("uses"), ordering="uses_count")
+    def uses(self, obj):
+        return f"{obj.uses_count} / {obj.max_uses}" if obj.max_uses else str(obj.uses_count)
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(PersonColumnsMixin, admin.ModelAdmin):
+    hub_lookup = "series__hub"
+    list_display = (
+        "person_name",
+        "person_email",
+        "person_profession",
+        "person_province",
+        "person_settings",
+        "person_spokes",
+        "series",
+        "status",
+        "enrolled_at",
+        "key",
+    )
+    list_filter = (
+        ("series", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "user__profession",
+        "user__province",
+    )
+    search_fields = ("user__email", "user__first_name", "user__last_name", "series__title", "key__code")
+    readonly_fields = ("user", "series", "key", "status", "enrolled_at", "waitlisted_at", "updated_at")
+    actions = ["export_csv"]
+    date_hierarchy = "enrolled_at"
+
+    def get_queryset(self, request):
+        return _with_people(super().get_queryset(request).select_related("series", "key"))
+
+    def has_add_permission(self, request):
+        return False  # learners enroll themselves, through the key rules
+
+    @admin.action(description=_("Export the selected enrollments as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        header = [
+            _("name"),
+            _("email"),
+            _("profession"),
+            _("province or territory"),
+            _("practice settings"),
+            _("spoke"),
+            _("series"),
+            _("status"),
+            _("enrolled"),
+            _("key used"),
+        ]
+        rows = (
+            [
+                e.user.get_full_name(),
+                e.user.email,
+                e.user.get_profession_display(),
+                e.user.province,
+                practice_settings_text(e.user),
+                spokes_text(e.user),
+                e.series.title,
+                e.get_status_display(),
+                e.enrolled_at,
+                e.key.code if e.key else "",
+            ]
+            for e in queryset.order_by("series__title", "enrolled_at").iterator(chunk_size=500)
+        )
+        return stream_csv(filename="enrollments.csv", header=header, rows=rows)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(PersonColumnsMixin, admin.ModelAdmin):
+    hub_lookup = "session__series__hub"
+    list_display = (
+        "person_name",
+        "person_email",
+        "person_profession",
+        "person_province",
+        "person_settings",
+        "person_spokes",
+        "session",
+        "status",
+        "registered_at",
+        "key_used",
+        "attended_minutes",
+    )
+    list_filter = (
+        ("session__series", admin.RelatedOnlyFieldListFilter),
+        ("session", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "user__profession",
+        "user__province",
+    )
+    search_fields = ("user__email", "user__first_name", "user__last_name", "session__title", "session__series__title")
+    readonly_fields = ("user", "session", "status", "registered_at", "waitlisted_at", "status_changed_at")
+    fields = ("user", "session", "status", "registered_at", "waitlisted_at", "status_changed_at", "attended_minutes")
+    actions = ["export_csv", "move_from_waitlist"]
+    date_hierarchy = "registered_at"
+
+    def get_queryset(self, request):
+        key_code = Enrollment.objects.filter(user=OuterRef("user"), series=OuterRef("session__series")).values(
+            "key__code"
+        )[:1]
+        return _with_people(
+            super().get_queryset(request).select_related("session__series").annotate(key_code=Subquery(key_code))
+        )
+
+    def has_add_permission(self, request):
+        return False  # seats are taken through the capacity rules, never typed in
+
+    @admin.display(description=_("key used"), ordering="key_code")
+    def key_used(self, obj):
+        return obj.key_code or ""
+
+    @admin.action(description=_("Export the selected registrations as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        header = [
+            _("name"),
+            _("email"),
+            _("profession"),
+            _("province or territory"),
+            _("practice settings"),
+            _("spoke"),
+            _("series"),
+            _("session"),
+            _("starts"),
+            _("status"),
+            _("registered"),
+            _("key used"),
+            _("minutes attended"),
+        ]
+        rows = (
+            [
+                r.user.get_full_name(),
+                r.user.email,
+                r.user.get_profession_display(),
+                r.user.province,
+                practice_settings_text(r.user),
+                spokes_text(r.user),
+                r.session.series.title,
+                r.session.title,
+                r.session.starts_at,
+                r.get_status_display(),
+                r.registered_at,
+                r.key_code or "",
+                r.attended_minutes,
+            ]
+            for r in queryset.order_by("session__starts_at", "status", "registered_at").iterator(chunk_size=500)
+        )
+        return stream_csv(filename="registrations.csv", header=header, rows=rows)
+
+    @admin.action(description=_("Move the selected people from the waitlist"), permissions=["change"])
+    def move_from_waitlist(self, request, queryset):
+        moved = 0
+        skipped = 0
+        for registration in queryset.filter(status=Registration.Status.WAITLISTED).order_by("waitlisted_at", "pk"):
+            try:
+                services.move_from_waitlist(registration=registration)
+            except services.EnrollmentError:
+                skipped += 1
+            else:
+                moved += 1
+        skipped += queryset.exclude(status=Registration.Status.WAITLISTED).count()
+        if moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d person was moved from the waitlist and told by email.",
+                    "%(count)d people were moved from the waitlist and told by email.",
+                    moved,
+                )
+                % {"count": moved},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected person was not on the waitlist and was left as is.",
+                    "%(count)d selected people were not on the waitlist and were left as they are.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
