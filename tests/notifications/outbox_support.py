@@ -90,7 +90,7 @@ class SmtpSink:
 
     def keys(self) -> list[str]:
         with self.lock:
-            return [message["X-Echo-Idempotency-Key"] for message in self.received]
+            return [message["X-Echo-Idempotency-Key"].strip() for message in self.received]
 
 
 @pytest.fixture(name="smtp_sink")
@@ -147,22 +147,42 @@ def broker_url() -> str:
     return os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL", "")
 
 
-@pytest.fixture(name="celery_queue")
-def celery_queue_fixture():
-    """A queue of this test's own, so tests running in parallel on one Redis never take each other's tasks."""
+def use_broker(url: str) -> None:
+    """Point the app's publishers at `url`, dropping pooled connections made to another broker."""
+    from echo_portal.celery import app
+
+    app.conf.broker_url = url
+    # Dropped, not closed: kombu keeps its pools in a global registry another test may still use.
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def own_queue(url: str):
+    """Publish to a queue of this test's own on `url`, so tests in parallel never take each other's tasks."""
     from echo_portal.celery import app
 
     name = f"test-outbox-{uuid.uuid4().hex[:12]}"
     previous = (app.conf.task_default_queue, app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_default_queue = name
     app.conf.task_always_eager = False
-    app.conf.broker_url = broker_url()
+    use_broker(url)
     try:
         yield name
     finally:
-        app.conf.task_default_queue, app.conf.task_always_eager, app.conf.broker_url = previous
         with contextlib.suppress(Exception), app.connection_for_write() as conn:
             conn.default_channel.queue_delete(name)
+        app.conf.task_default_queue, app.conf.task_always_eager = previous[:2]
+        use_broker(previous[2])
+
+
+@pytest.fixture(name="celery_queue")
+def celery_queue_fixture():
+    """This test's own queue on the Redis broker the environment names."""
+    with own_queue(broker_url()) as name:
+        yield name
 
 
 def worker_env(*, database_url: str, broker: str, queue: str, smtp_port: int, **extra: str) -> dict[str, str]:
