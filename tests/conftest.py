@@ -66,6 +66,17 @@ def _tasks_in_process(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request in French leaves French active in this thread
+    (the middleware activates a language and nothing resets it), which would leak into the next test."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings, request):
     """Each test gets its own empty local-memory cache, so rate limits never leak between tests."""
     settings.CACHES = {
