@@ -20,7 +20,7 @@ class PastSessionFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["series"].queryset = series_with_past_sessions()
-        self.fields["q"].widget.attrs["type"] = "search"
+        self.fields["q"].widget.input_type = "search"
 
     def valid_filters(self) -> dict:
         self.is_valid()
