@@ -15,7 +15,7 @@ The hub ids come from `hubs.scoping.managed_hubs`, like every other hub query.
 from django.conf import settings
 from django.http import Http404
 
-from .models import HubMembership
+from .models import HubMembership, SpokeMembership
 from .scoping import managed_hubs
 
 NATIONAL_PERMISSION = "hubs.view_all_hubs"
@@ -53,7 +53,9 @@ class HubScopedAdminMixin:
             return queryset
         if not self.hub_lookup:
             raise NotImplementedError(f"{type(self).__name__} must set hub_lookup to reach the hub from its model.")
-        return queryset.filter(**{f"{self.hub_lookup}__in": self._hub_ids(request)}).distinct()
+        # hub_lookup follows foreign keys forward, so the filter adds no duplicate rows (and no distinct(),
+        # which would break the delete action).
+        return queryset.filter(**{f"{self.hub_lookup}__in": self._hub_ids(request)})
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -69,11 +71,10 @@ class HubScopedAdminMixin:
         label = related._meta.label_lower
         hub_ids = self._hub_ids(request)
         if label == settings.AUTH_USER_MODEL.lower():
-            formfield.queryset = formfield.queryset.filter(
-                spoke_memberships__spoke__hub__in=hub_ids, spoke_memberships__status="active"
-            ).distinct()
+            in_their_spokes = SpokeMembership.objects.filter(spoke__hub__in=hub_ids, status="active")
+            formfield.queryset = formfield.queryset.filter(pk__in=in_their_spokes.values("user_id"))
         elif label in HUB_PATHS:
-            formfield.queryset = formfield.queryset.filter(**{f"{HUB_PATHS[label]}__in": hub_ids}).distinct()
+            formfield.queryset = formfield.queryset.filter(**{f"{HUB_PATHS[label]}__in": hub_ids})
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -81,6 +82,21 @@ class HubScopedAdminMixin:
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return self._limit_choices(request, db_field, super().formfield_for_manytomany(db_field, request, **kwargs))
+
+    def get_inline_instances(self, request, obj=None):
+        """Inlines (a series' keys, a session's resources) get the same limited choices as the parent form."""
+        inlines = super().get_inline_instances(request, obj)
+        if self._scoped(request):
+            for inline in inlines:  # fresh instances on every request, so this binds to this request only
+                inline.formfield_for_foreignkey = self._scoped_formfield(inline.formfield_for_foreignkey)
+                inline.formfield_for_manytomany = self._scoped_formfield(inline.formfield_for_manytomany)
+        return inlines
+
+    def _scoped_formfield(self, original):
+        def formfield(db_field, request, **kwargs):
+            return self._limit_choices(request, db_field, original(db_field, request, **kwargs))
+
+        return formfield
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

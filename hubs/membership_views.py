@@ -59,6 +59,16 @@ def join(request, slug):
     )
 
 
+@login_required
+def my_spokes(request):
+    """Linked from the account pages: the spokes one belongs to or asked to join, and where else to ask."""
+    return render(
+        request,
+        "hubs/membership/my_spokes.html",
+        {"memberships": queries.memberships_of(user=request.user), "hubs": queries.hubs_with_joinable_spokes()},
+    )
+
+
 def _invitation_page(request, invitation, state: str, status: int = 200):
     return render(
         request,

@@ -66,3 +66,21 @@ def own_memberships(*, user, hub: Hub) -> dict[int, SpokeMembership]:
 
 def invitation_by_token(token: str) -> SpokeInvitation | None:
     return SpokeInvitation.objects.select_related("spoke__hub").filter(token=token).first()
+
+
+def memberships_of(*, user) -> QuerySet[SpokeMembership]:
+    """A clinician's own spokes, in every hub, with the hub for the links."""
+    return (
+        SpokeMembership.objects.filter(user=user)
+        .select_related("spoke__hub")
+        .order_by("spoke__hub__name", "spoke__name")
+    )
+
+
+def hubs_with_joinable_spokes() -> QuerySet[Hub]:
+    return (
+        Hub.objects.filter(is_active=True)
+        .annotate(open_spokes=Count("spokes", filter=Q(spokes__archived_at__isnull=True)))
+        .filter(open_spokes__gt=0)
+        .order_by("name")
+    )

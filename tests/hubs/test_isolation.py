@@ -31,7 +31,7 @@ PORTAL_OBJECTS = {
     "invitation_revoke": "invitation",
 }
 # Public hub pages: a slug that any visitor may use (or a secret token), not a manager's scoped object.
-PUBLIC = {"list", "detail", "join", "invitation"}
+PUBLIC = {"list", "detail", "join", "invitation", "my_spokes"}
 
 
 def _walk(patterns, prefix=""):

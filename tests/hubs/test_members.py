@@ -112,3 +112,13 @@ def test_join_page_needs_sign_in(client, hub):
     response = client.get(reverse("hubs:join", args=[hub.slug]))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+def test_your_spokes_lists_memberships_and_where_to_ask(client, member, hub, other_spoke):
+    client.force_login(member)
+    response = client.get(reverse("hubs:my_spokes"))
+    html = response.content.decode()
+    assert "Lakeside Long-Term Care Home" in html
+    assert reverse("hubs:join", args=[hub.slug]) in html
+    assert reverse("hubs:join", args=[other_spoke.hub.slug]) in html  # another hub with spokes to join
+    assert 'aria-current="page">Your spokes' in html
