@@ -1,0 +1,89 @@
+"""Programme staff build a series in the admin, and a hub manager adds a spoke, in a real browser.
+
+The admin journey uses the admin's own JavaScript (the slug filled from the title, "Add another
+session" rows) under the site's Content-Security-Policy, so a script the policy blocks fails here.
+"""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from hubs.models import Spoke
+from series.models import Series
+from tests import factories
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def t(text: str, language: str = "en") -> str:
+    with translation.override(language):
+        return gettext(text)
+
+
+def test_staff_create_a_published_series_with_two_sessions_in_the_admin(page, live_server, sign_in, staff, hub):
+    sign_in(staff)
+    page.goto("/admin/")
+    page.locator("#content-main").get_by_role("link", name="Series", exact=True).click()
+    page.locator(".object-tools a.addlink").click()
+
+    page.get_by_label("Hub:").select_option(str(hub.pk))
+    page.get_by_label("Title:", exact=True).fill("Paramedics Providing Palliative Care")
+    page.get_by_label("Title:", exact=True).blur()
+    assert page.locator("#id_slug").input_value() == "paramedics-providing-palliative-care"  # the admin's own JS ran
+    page.locator("#id_status").select_option("published")
+
+    day = timezone.localdate() + dt.timedelta(days=10)
+    for index, title in enumerate(["Assessing pain in the home", "Talking about goals of care"]):
+        page.locator("#sessions-group .add-row a").click()
+        date = (day + dt.timedelta(days=7 * index)).isoformat()
+        page.locator(f"#id_sessions-{index}-title").fill(title)
+        page.locator(f"#id_sessions-{index}-starts_at_0").fill(date)
+        page.locator(f"#id_sessions-{index}-starts_at_1").fill("12:00:00")
+        page.locator(f"#id_sessions-{index}-ends_at_0").fill(date)
+        page.locator(f"#id_sessions-{index}-ends_at_1").fill("13:00:00")
+    page.locator("input[name=_save]").last.click()
+    page.wait_for_load_state()
+
+    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    series = Series.objects.get(slug="paramedics-providing-palliative-care")
+    assert series.status == Series.Status.PUBLISHED
+    assert list(series.sessions.order_by("starts_at").values_list("title", flat=True)) == [
+        "Assessing pain in the home",
+        "Talking about goals of care",
+    ]
+    # Learners see it at once, with its sessions, on the public page.
+    page.goto(series.get_absolute_url())
+    assert page.get_by_role("heading", level=1).inner_text() == "Paramedics Providing Palliative Care"
+    assert "Assessing pain in the home" in page.locator("main").inner_text()
+    assert "Talking about goals of care" in page.locator("main").inner_text()
+    assert not page.console_problems, page.console_problems
+
+
+def test_a_hub_manager_adds_a_spoke_and_sees_it_listed(page, live_server, sign_in, hub_manager, hub):
+    sign_in(hub_manager)
+    page.goto(f"/hubs/{hub.slug}/manage/")
+    page.get_by_role("navigation", name=None).get_by_role("link", name=t("Spokes"), exact=True).last.click()
+    page.get_by_role("link", name=t("Add a spoke")).first.click()
+
+    page.get_by_label(t("Name"), exact=False).first.fill("Pine Ridge Long-Term Care Home")
+    page.get_by_label(t("Kind of community or setting of care")).select_option(Spoke.Kind.LONG_TERM_CARE)
+    page.locator("select[name=province]").select_option("ON")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+    assert "Pine Ridge Long-Term Care Home" in page.locator("[role=status]").first.inner_text()
+    assert page.get_by_role("rowheader", name="Pine Ridge Long-Term Care Home").is_visible()
+    assert Spoke.objects.get(hub=hub, name="Pine Ridge Long-Term Care Home").kind == Spoke.Kind.LONG_TERM_CARE
+    assert not page.console_problems, page.console_problems
+
+
+def test_another_hubs_manager_cannot_open_this_hubs_portal(page, live_server, sign_in, other_hub_manager, hub):
+    factories.SpokeFactory(hub=hub, name="Lakeside Family Health Team")
+    sign_in(other_hub_manager)
+
+    response = page.goto(f"/hubs/{hub.slug}/manage/spokes/")
+
+    assert response.status == 404
+    assert "Lakeside Family Health Team" not in page.content()
