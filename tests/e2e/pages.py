@@ -32,6 +32,7 @@ class Programme:
     past: object
     clinician: object
     manager: object
+    spoke: object
 
 
 def build_programme() -> Programme:
@@ -68,19 +69,23 @@ def build_programme() -> Programme:
     factories.RegistrationFactory(user=clinician, session=upcoming[0])
     manager = factories.UserFactory(email="bob@example.org", first_name="Bob", last_name="Manager")
     factories.HubMembershipFactory(hub=hub, user=manager, role="manager")
-    factories.SpokeFactory(hub=hub, name="Lakeside Long-Term Care Home")
-    return Programme(hub, series, key_series, upcoming, past, clinician, manager)
+    spoke = factories.SpokeFactory(hub=hub, name="Lakeside Long-Term Care Home")
+    factories.SpokeMembershipFactory(spoke=spoke, user=clinician)
+    factories.EnrollmentFactory(user=clinician, series=series)
+    return Programme(hub, series, key_series, upcoming, past, clinician, manager, spoke)
 
 
 def public_pages(programme: Programme) -> list[Page]:
     return [
         Page("home", reverse("home")),
         Page("catalog", reverse("series:catalog")),
+        Page("catalog (filtered)", reverse("series:catalog") + "?language=fr&kind=cop"),
         Page("series (open)", programme.series.get_absolute_url()),
         Page("series (enrollment key)", programme.key_series.get_absolute_url()),
         Page("session (upcoming)", programme.upcoming[0].get_absolute_url()),
         Page("session (past, with recording)", programme.past.get_absolute_url()),
         Page("past sessions", reverse("echo_sessions:past")),
+        Page("past sessions (searched)", reverse("echo_sessions:past") + "?q=delirium"),
         Page("hub partners", reverse("hubs:list")),
         Page("hub", programme.hub.get_absolute_url()),
         Page("about", reverse("about")),
@@ -89,12 +94,23 @@ def public_pages(programme: Programme) -> list[Page]:
         Page("sign in", reverse("account_login"), form=True),
         Page("create an account", reverse("account_signup"), form=True),
         Page("password reset", reverse("account_reset_password"), form=True),
+        Page("password reset sent", reverse("account_reset_password_done")),
     ]
 
 
 def clinician_pages(programme: Programme) -> list[Page]:
+    series, key_series = programme.series.slug, programme.key_series.slug
+    registration = programme.clinician.registrations.first()
     return [
         Page("my learning", reverse("enrollment:my_learning")),
+        Page("enroll with any key", reverse("enrollment:enroll_by_key"), form=True),
+        Page("enroll in a series", reverse("enrollment:enroll", args=[key_series]), form=True),
+        Page("pick sessions", reverse("enrollment:register", args=[series]), form=True),
+        Page("registered", reverse("enrollment:registered", args=[series])),
+        Page("cancel a registration", reverse("enrollment:cancel_registration", args=[registration.pk])),
+        Page("leave a series", reverse("enrollment:leave_series", args=[series])),
+        Page("your spokes", reverse("hubs:my_spokes")),
+        Page("join a spoke", reverse("hubs:join", args=[programme.hub.slug])),
         Page("profile", reverse("accounts:profile"), form=True),
         Page("email addresses", reverse("account_email")),
         Page("change password", reverse("account_change_password"), form=True),
@@ -102,4 +118,13 @@ def clinician_pages(programme: Programme) -> list[Page]:
 
 
 def manager_pages(programme: Programme) -> list[Page]:
-    return []
+    hub = programme.hub.slug
+    return [
+        Page("hub portal", reverse("hubs:manage:dashboard", args=[hub])),
+        Page("spokes", reverse("hubs:manage:spokes", args=[hub])),
+        Page("add a spoke", reverse("hubs:manage:spoke_create", args=[hub]), form=True),
+        Page("edit a spoke", reverse("hubs:manage:spoke_edit", args=[hub, programme.spoke.pk])),
+        Page("members", reverse("hubs:manage:members", args=[hub])),
+        Page("a member", reverse("hubs:manage:member_detail", args=[hub, programme.clinician.pk])),
+        Page("invite", reverse("hubs:manage:invite", args=[hub]), form=True),
+    ]
