@@ -226,7 +226,7 @@ def _enroll(*, user, series: Series, key: str | None, notify: bool) -> Enrollmen
 def _promote_enrollments_locked(*, series: Series) -> list[Enrollment]:
     """Fill free places of a series from its waitlist, first in line first. The caller holds the series lock."""
     waiting = Enrollment.objects.filter(series=series, status=Enrollment.Status.WAITLISTED).order_by(
-        "waitlisted_at", "pk"
+        F("waitlisted_at").asc(nulls_last=True), "pk"
     )
     if series.capacity is not None:
         free = series.capacity - _active_enrollments(series.pk)
@@ -345,7 +345,7 @@ def _promote_locked(*, session: Session, now: dt.datetime) -> list[Registration]
     if session.is_cancelled or session.starts_at <= now:
         return []
     waiting = Registration.objects.filter(session=session, status=Registration.Status.WAITLISTED).order_by(
-        "waitlisted_at", "pk"
+        F("waitlisted_at").asc(nulls_last=True), "pk"
     )
     if session.capacity is not None:
         free = session.capacity - _seats_taken([session.pk]).get(session.pk, 0)
