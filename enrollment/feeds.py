@@ -6,6 +6,7 @@ number of queries whatever the number of sessions.
 """
 
 import datetime as dt
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +27,8 @@ from .models import Registration
 # Old sessions stay in a feed for a while (attendance, credits), then drop out to keep the file small.
 FEED_HISTORY = dt.timedelta(days=180)
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
+# What accounts.models.new_calendar_token makes; anything else cannot be a token (and never reaches the database).
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def _calendar_response(content: bytes, *, filename: str, private: bool) -> HttpResponse:
@@ -42,7 +45,9 @@ def _calendar_response(content: bytes, *, filename: str, private: bool) -> HttpR
 
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The sessions a person holds a seat in, join links included; cancelled sessions marked CANCELLED."""
-    user = User.objects.filter(calendar_token=token, is_active=True).first()
+    user = None
+    if TOKEN_PATTERN.fullmatch(token):
+        user = User.objects.filter(calendar_token=token, is_active=True).first()
     if user is None:
         raise Http404("No calendar for this link.")
     registrations = (
