@@ -5,19 +5,23 @@ sessions or registrations: the apps that own those build the events.
 
 Which METHOD, and which MIME parts, and why:
 
-* An email about sessions someone registered for carries ONE attachment,
-  `text/calendar; method=REQUEST` named `*.ics`, whose calendar says
-  METHOD:REQUEST, with an ORGANIZER (our sender address) and the recipient as
-  the ATTENDEE (PARTSTAT=ACCEPTED, RSVP=FALSE: they registered on the portal,
-  there is nothing to answer). Outlook, Gmail and Apple Mail all recognise a
-  text/calendar part with a method parameter as an invitation, add it to the
-  calendar, and, because they keep the event's UID, later apply a REQUEST with
-  the same UID and a higher SEQUENCE as a change of time (the event moves) and
-  a METHOD:CANCEL as its removal. An attachment rather than a
-  multipart/alternative calendar part keeps our HTML and text bodies the ones
-  every client shows (Outlook replaces the body with the meeting form when the
-  calendar is an alternative), and a person without a calendar-aware client
-  can still open or import the file.
+* An email about sessions someone holds a seat in carries ONE calendar file,
+  `echo-sessions.ics`, sent as `text/calendar; method=REQUEST` (the method
+  parameter matches the file's METHOD, as RFC 6047 asks), with an ORGANIZER
+  (our sender address) and the recipient as the ATTENDEE (PARTSTAT=ACCEPTED,
+  RSVP=FALSE: they registered on the portal, there is nothing to answer).
+  REQUEST rather than PUBLISH because only a scheduling message lets a later
+  message change the event: calendars keep the UID, apply a REQUEST with the
+  same UID and a higher SEQUENCE as the new time (the event moves), and a
+  METHOD:CANCEL as its removal. Gmail and Apple Mail show such a file as an
+  invitation and add it; Outlook adds it when the file is opened, and
+  matches later files by UID. The file is an attachment, not an extra
+  multipart/alternative part, so our HTML and text bodies stay what every
+  client shows; the outbox builds the MIME message. (Outlook only looks for
+  an iMIP part in the first child of multipart/mixed: adding the same
+  calendar as a third alternative after the HTML, as Google Calendar's own
+  invitations do, would make Outlook show a meeting request too. That is a
+  change to the outbox's message builder, noted for it.)
 * A cancellation is the same shape with METHOD:CANCEL and STATUS:CANCELLED.
 * A subscription feed (personal or series) is METHOD:PUBLISH with no ORGANIZER
   or ATTENDEE and is served as `text/calendar; charset=utf-8` without a method
