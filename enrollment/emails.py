@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -110,6 +111,8 @@ def registrations_confirmed(*, user: User, registrations: Iterable[Registration]
     if not registrations:
         return
     sessions = [registration.session for registration in registrations]
+    # The services hand over the sessions they locked, without their series: load them all in one query.
+    prefetch_related_objects(sessions, "series")
     fingerprint = ",".join(f"{registration.pk}@{_stamp(registration)}" for registration in registrations)
     digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:24]
     queue_email(
@@ -163,6 +166,8 @@ def registrations_cancelled(*, user: User, registrations: Iterable[Registration]
     if not registrations:
         return
     sessions = [registration.session for registration in registrations]
+    # The services hand over the sessions they locked, without their series: load them all in one query.
+    prefetch_related_objects(sessions, "series")
     first = registrations[0]
     fingerprint = ",".join(f"{registration.pk}@{_stamp(registration)}" for registration in registrations)
     digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:24]

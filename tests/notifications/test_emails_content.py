@@ -244,3 +244,31 @@ def test_the_delivered_message_has_a_text_body_an_html_alternative_and_the_invit
     assert calendar_part.get_param("method") == "REQUEST"
     assert calendar_part.get_filename() == "echo-sessions.ics"
     assert b"BEGIN:VEVENT" in calendar_part.get_payload(decode=True)
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_the_summary_loads_the_series_of_every_session_in_one_query(clinician, hub, count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from enrollment import emails
+    from sessions.models import Session
+
+    series = factories.SeriesFactory(hub=hub)
+    for index in range(count):
+        start = NOON_ET + dt.timedelta(days=index)
+        factories.SessionFactory(series=series, starts_at=start, ends_at=start + dt.timedelta(hours=1))
+    registrations = [
+        factories.RegistrationFactory(user=clinician, session=session) for session in Session.objects.all()
+    ]
+    for registration in registrations:
+        registration.session = Session.objects.get(pk=registration.session_id)  # as locked: series not loaded
+
+    with CaptureQueriesContext(connection) as captured:
+        emails.registrations_confirmed(user=clinician, registrations=registrations)
+
+    # Whatever the number of sessions: one query for their series; the rest is the outbox writing one row.
+    series_queries = [query for query in captured.captured_queries if 'FROM "series_series"' in query["sql"]]
+    assert len(series_queries) == 1
+    assert len([query for query in captured.captured_queries if query["sql"].startswith("INSERT")]) == 1
+    assert len(rows(OutboundEmail.Kind.REGISTRATION)) == 1
