@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # allauth limits /accounts/login/; this limits the admin's own login form (see the module).
     "echo_portal.admin_ratelimit.AdminLoginRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Anonymous visitors get public pages rendered at most PUBLIC_PAGE_CACHE_SECONDS ago (see the module).
+    "echo_portal.page_cache.PublicPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -94,6 +96,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://echo-portal")}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How long a public page rendered for visitors who are not signed in is reused; 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=30)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,0 +1,138 @@
+"""Public pages, as an anonymous visitor sees them, are kept in the shared cache for a few seconds.
+
+Why: a newsletter sends thousands of people to the same few pages within minutes, and rendering
+a page of session cards costs far more than Django itself does (see docs/benchmarks.md). Most of
+those visitors are not signed in and all see the same page, so it is rendered once per language
+and kept for PUBLIC_PAGE_CACHE_SECONDS (0 turns this off).
+
+What keeps it correct:
+- only GET/HEAD of the listed public pages, only for visitors who are not signed in and have no
+  message waiting for them, only 200 HTML responses that set no cookie of their own;
+- one entry per page, query string, language and time zone;
+- the page's CSRF tokens (the language switch is a POST form) are not shared: they are taken out
+  when a page is stored and each visitor's own token is put in when it is served, so Django's CSRF
+  middleware sets the visitor's cookie exactly as for a freshly rendered page;
+- a change staff make to the programme (series, sessions, hubs) invalidates every entry at once;
+  counts that move with registrations (seats left) may lag by at most the cache time for visitors
+  who are not signed in, while the registration form itself is always live.
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+
+CACHEABLE_VIEWS = frozenset(
+    {
+        "home",
+        "series:catalog",
+        "series:detail",
+        "echo_sessions:detail",
+        "echo_sessions:past",
+        "hubs:list",
+        "hubs:detail",
+        "about",
+        "privacy",
+        "contact",
+    }
+)
+# Apps whose rows make up those pages: a change to any of them invalidates every cached page.
+PROGRAMME_APPS = frozenset({"series", "echo_sessions", "hubs"})
+VERSION_KEY = "public-page:version"
+CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
+
+
+def _seconds() -> int:
+    return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
+
+
+def _version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def invalidate_public_pages() -> None:
+    """Every cached public page is dropped (a new version makes the old entries unreachable)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet: nothing cached under one either
+        cache.add(VERSION_KEY, 1, timeout=None)
+
+
+def _on_programme_change(sender, **kwargs) -> None:
+    if sender._meta.app_label in PROGRAMME_APPS:
+        invalidate_public_pages()
+
+
+post_save.connect(_on_programme_change, dispatch_uid="page_cache_post_save")
+post_delete.connect(_on_programme_change, dispatch_uid="page_cache_post_delete")
+m2m_changed.connect(_on_programme_change, dispatch_uid="page_cache_m2m_changed")
+
+
+def _has_waiting_messages(request: HttpRequest) -> bool:
+    session = getattr(request, "session", None)
+    return "messages" in request.COOKIES or bool(session is not None and session.get("_messages"))
+
+
+def _eligible(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return (
+        _seconds() > 0
+        and request.method in ("GET", "HEAD")
+        and match is not None
+        and match.view_name in CACHEABLE_VIEWS
+        and not request.user.is_authenticated
+        and not _has_waiting_messages(request)
+    )
+
+
+def _key(request: HttpRequest) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return f"public-page:{_version()}:{language}:{timezone.get_current_timezone_name()}:{digest}"
+
+
+def _storable(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and response.get("Content-Type", "").startswith("text/html")
+        and "no-store" not in response.get("Cache-Control", "")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        key = getattr(request, "_public_page_cache_key", None)
+        if key is not None and _storable(response):
+            content = CSRF_FIELD.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content)
+            cache.set(key, (content, response["Content-Type"]), timeout=_seconds())
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if not _eligible(request):
+            return None
+        key = _key(request)
+        cached = cache.get(key)
+        if cached is None:
+            request._public_page_cache_key = key
+            return None
+        content, content_type = cached
+        if CSRF_PLACEHOLDER in content:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        return HttpResponse(content, content_type=content_type)
