@@ -117,8 +117,8 @@ def test_a_rescheduled_session_is_reminded_of_again_at_its_new_time(clinician):
 @pytest.mark.parametrize(
     ("language", "subject", "heading", "stop"),
     [
-        ("en", "Tomorrow: Spiritual care", "Your session is tomorrow", "Stop session reminders"),
-        ("fr", "Demain : Spiritual care", "Votre séance a lieu demain", "Arrêter les rappels de séance"),
+        ("en", "Coming up: Spiritual care", "Your session is coming up", "Stop session reminders"),
+        ("fr", "À venir : Spiritual care", "Votre séance approche", "Arrêter les rappels de séance"),
     ],
 )
 def test_the_reminder_has_the_join_link_and_a_one_click_unsubscribe(clinician, language, subject, heading, stop):
