@@ -4,7 +4,9 @@ Run every few minutes by Celery beat. A reminder is due `24h` before a session
 (when it starts between one and twenty-four hours from now) and `1h` before
 (when it starts within the hour); a beat that was down past the first window
 simply sends the second. Users who turned reminders off, cancelled sessions
-and cancelled or waitlisted registrations are skipped.
+and cancelled or waitlisted registrations are skipped, and so is a reminder
+whose window had already opened when the seat was taken: that person has just
+received the confirmation with the time and the join link.
 
 Twice the same reminder is impossible: the outbox key
 `reminder-<threshold>:<registration>:<sequence>` is unique. Twice the work is
@@ -17,7 +19,7 @@ and once committed the rows' keys exclude them from every later run.
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models import CharField, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -54,6 +56,9 @@ def due_reminders(*, threshold: str, now: dt.datetime):
             session__starts_at__lte=now + opens_before,
             user__reminders_enabled=True,
             user__is_active=True,
+            status_changed_at__lte=ExpressionWrapper(
+                F("session__starts_at") - Value(opens_before), output_field=DateTimeField()
+            ),
         )
         .annotate(reminder_key=key)
         .exclude(Exists(OutboundEmail.objects.filter(idempotency_key=OuterRef("reminder_key"))))

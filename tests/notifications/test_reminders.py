@@ -31,13 +31,22 @@ def _session_in(delta: dt.timedelta, **fields) -> Session:
     )
 
 
+def _register(**fields) -> Registration:
+    """A seat taken a week ago, long before any reminder window opened."""
+    registration = factories.RegistrationFactory(**fields)
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    Registration.objects.filter(pk=registration.pk).update(status_changed_at=week_ago)
+    registration.status_changed_at = week_ago
+    return registration
+
+
 def _keys() -> list[str]:
     return sorted(row.idempotency_key for row in rows(REMINDER))
 
 
 @pytest.mark.django_db
 def test_a_session_tomorrow_gets_the_24_hour_reminder_once_however_often_beat_runs(clinician):
-    registration = factories.RegistrationFactory(user=clinician, session=_session_in(dt.timedelta(hours=20)))
+    registration = _register(user=clinician, session=_session_in(dt.timedelta(hours=20)))
 
     assert reminders.queue_due_reminders() == {"24h": 1, "1h": 0}
     assert reminders.queue_due_reminders() == {"24h": 0, "1h": 0}
@@ -49,7 +58,7 @@ def test_a_session_tomorrow_gets_the_24_hour_reminder_once_however_often_beat_ru
 @pytest.mark.django_db
 def test_each_threshold_sends_once_as_the_session_comes_closer(clinician):
     session = _session_in(dt.timedelta(hours=23))
-    registration = factories.RegistrationFactory(user=clinician, session=session)
+    registration = _register(user=clinician, session=session)
     start = session.starts_at
 
     for hours_before in (23, 20, 2, 1.5):
@@ -66,15 +75,15 @@ def test_each_threshold_sends_once_as_the_session_comes_closer(clinician):
 
 @pytest.mark.django_db
 def test_nothing_is_sent_before_the_window_or_after_the_start(clinician):
-    factories.RegistrationFactory(user=clinician, session=_session_in(dt.timedelta(hours=25)))
-    factories.RegistrationFactory(user=clinician, session=_session_in(dt.timedelta(minutes=-5)))
+    _register(user=clinician, session=_session_in(dt.timedelta(hours=25)))
+    _register(user=clinician, session=_session_in(dt.timedelta(minutes=-5)))
 
     assert reminders.queue_due_reminders() == {"24h": 0, "1h": 0}
 
 
 @pytest.mark.django_db
 def test_a_beat_that_missed_the_day_before_sends_only_the_hour_before(clinician):
-    registration = factories.RegistrationFactory(user=clinician, session=_session_in(dt.timedelta(minutes=40)))
+    registration = _register(user=clinician, session=_session_in(dt.timedelta(minutes=40)))
 
     assert reminders.queue_due_reminders() == {"24h": 0, "1h": 1}
     assert _keys() == [f"reminder-1h:{registration.pk}:0"]
@@ -85,15 +94,15 @@ def test_reminders_off_waitlists_cancellations_and_cancelled_sessions_are_skippe
     session = _session_in(dt.timedelta(hours=10))
     outsider.reminders_enabled = False
     outsider.save()
-    factories.RegistrationFactory(user=outsider, session=session)
-    factories.RegistrationFactory(user=staff, session=session, status=Registration.Status.WAITLISTED)
-    factories.RegistrationFactory(session=session, status=Registration.Status.CANCELLED)
+    _register(user=outsider, session=session)
+    _register(user=staff, session=session, status=Registration.Status.WAITLISTED)
+    _register(session=session, status=Registration.Status.CANCELLED)
     inactive = factories.UserFactory(is_active=False)
-    factories.RegistrationFactory(user=inactive, session=session)
+    _register(user=inactive, session=session)
     cancelled_session = _session_in(dt.timedelta(hours=10))
     Session.objects.filter(pk=cancelled_session.pk).update(status=Session.Status.CANCELLED)
-    factories.RegistrationFactory(user=clinician, session=cancelled_session)
-    wanted = factories.RegistrationFactory(user=clinician, session=session)
+    _register(user=clinician, session=cancelled_session)
+    wanted = _register(user=clinician, session=session)
 
     reminders.queue_due_reminders()
 
@@ -103,7 +112,7 @@ def test_reminders_off_waitlists_cancellations_and_cancelled_sessions_are_skippe
 @pytest.mark.django_db
 def test_a_rescheduled_session_is_reminded_of_again_at_its_new_time(clinician):
     session = _session_in(dt.timedelta(hours=20))
-    registration = factories.RegistrationFactory(user=clinician, session=session)
+    registration = _register(user=clinician, session=session)
     reminders.queue_due_reminders()
     later = session.starts_at + dt.timedelta(hours=2)
     session_services.reschedule_session(session=session, starts_at=later, ends_at=later + dt.timedelta(hours=1))
@@ -124,7 +133,7 @@ def test_a_rescheduled_session_is_reminded_of_again_at_its_new_time(clinician):
 def test_the_reminder_has_the_join_link_and_a_one_click_unsubscribe(clinician, language, subject, heading, stop):
     clinician.preferred_language = language
     clinician.save()
-    factories.RegistrationFactory(user=clinician, session=_session_in(dt.timedelta(hours=20)))
+    _register(user=clinician, session=_session_in(dt.timedelta(hours=20)))
 
     reminders.queue_due_reminders()
 
@@ -147,7 +156,7 @@ def test_the_reminder_has_the_join_link_and_a_one_click_unsubscribe(clinician, l
 
 @pytest.mark.django_db
 def test_the_hour_before_reminder_says_so(clinician):
-    factories.RegistrationFactory(user=clinician, session=_session_in(dt.timedelta(minutes=50)))
+    _register(user=clinician, session=_session_in(dt.timedelta(minutes=50)))
 
     reminders.queue_due_reminders()
 
@@ -160,7 +169,7 @@ def test_the_hour_before_reminder_says_so(clinician):
 def test_the_delivered_reminder_carries_the_unsubscribe_headers(
     clinician, mailoutbox, django_capture_on_commit_callbacks
 ):
-    factories.RegistrationFactory(user=clinician, session=_session_in(dt.timedelta(hours=20)))
+    _register(user=clinician, session=_session_in(dt.timedelta(hours=20)))
 
     with django_capture_on_commit_callbacks(execute=True):
         reminders.queue_due_reminders()
@@ -175,7 +184,7 @@ def test_the_delivered_reminder_carries_the_unsubscribe_headers(
 def test_finding_the_due_reminders_is_one_query(count, django_assert_num_queries):
     session = _session_in(dt.timedelta(hours=5))
     for _ in range(count):
-        factories.RegistrationFactory(session=session)
+        _register(session=session)
     # 1. the due registrations with their users, sessions and series, minus those whose key is in the outbox
     with django_assert_num_queries(1):
         due = list(reminders.due_reminders(threshold="24h", now=timezone.now()))
@@ -186,7 +195,7 @@ def test_finding_the_due_reminders_is_one_query(count, django_assert_num_queries
 @pytest.mark.django_db(transaction=True)
 def test_two_beats_at_once_render_and_send_each_reminder_once():
     session = _session_in(dt.timedelta(hours=20))
-    registrations = [factories.RegistrationFactory(session=session) for _ in range(12)]
+    registrations = [_register(session=session) for _ in range(12)]
     first_is_rendering = threading.Event()
     second_is_done = threading.Event()
     rendered: list[int] = []
@@ -221,3 +230,14 @@ def test_two_beats_at_once_render_and_send_each_reminder_once():
     assert results == {"first": {"24h": 12, "1h": 0}, "second": {"24h": 0, "1h": 0}}
     assert sorted(rendered) == sorted(registration.pk for registration in registrations)
     assert OutboundEmail.objects.filter(kind=REMINDER).count() == 12
+
+
+@pytest.mark.django_db
+def test_a_seat_taken_inside_a_window_skips_that_reminder_but_not_the_next(clinician):
+    session = _session_in(dt.timedelta(hours=5))
+    registration = factories.RegistrationFactory(user=clinician, session=session)  # just now: the email says it all
+
+    assert reminders.queue_due_reminders() == {"24h": 0, "1h": 0}
+    reminders.queue_due_reminders(now=session.starts_at - dt.timedelta(minutes=50))
+
+    assert _keys() == [f"reminder-1h:{registration.pk}:0"]
