@@ -107,6 +107,7 @@ def clinician_pages(programme: Programme) -> list[Page]:
         Page("enroll in a series", reverse("enrollment:enroll", args=[key_series]), form=True),
         Page("pick sessions", reverse("enrollment:register", args=[series]), form=True),
         Page("registered", reverse("enrollment:registered", args=[series])),
+        Page("session (registered, with the join link)", programme.upcoming[0].get_absolute_url()),
         Page("cancel a registration", reverse("enrollment:cancel_registration", args=[registration.pk])),
         Page("leave a series", reverse("enrollment:leave_series", args=[series])),
         Page("your spokes", reverse("hubs:my_spokes")),

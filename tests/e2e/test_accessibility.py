@@ -83,6 +83,21 @@ def _use_language(browser_context, live_server, language: str) -> None:
     browser_context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_pages_reflow_on_a_small_phone_without_sideways_scrolling(page, browser_context, live_server, language):
+    """WCAG 1.4.10: at 320 CSS pixels wide, nothing needs scrolling in two directions (French words are longer)."""
+    programme = build_programme()
+    _use_language(browser_context, live_server, language)
+    page.set_viewport_size({"width": 320, "height": 640})
+    too_wide = []
+    for entry in public_pages(programme):
+        page.goto(entry.url)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            too_wide.append(f"{entry.name}: {overflow}px wider than the screen")
+    assert not too_wide, "pages that scroll sideways on a phone:\n  " + "\n  ".join(too_wide)
+
+
 def test_the_check_catches_what_it_must(page):
     """The gate is not vacuous: an unlabelled field and an image without text are reported."""
     page.set_content('<!DOCTYPE html><html lang="en"><body><main><img src="x.png"><input></main></body></html>')

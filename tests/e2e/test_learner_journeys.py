@@ -143,8 +143,10 @@ def test_the_same_journey_in_french_after_pressing_the_language_button(page, liv
 
     user = User.objects.get(email="chantal@example.org")
     assert user.preferred_language == "fr"
+    # The confirmation email the learner acted on was written in French too.
     confirmation = _wait_for_mail("chantal@example.org")
-    assert confirmation.subject != ""  # the message the learner received, in their language below
+    assert t("Please Confirm Your Email Address", "fr") in confirmation.subject
+    assert t("Please Confirm Your Email Address", "en") not in confirmation.subject
     assert page.get_attribute("html", "lang") == "fr"
     assert not page.console_problems, page.console_problems
 
@@ -196,3 +198,15 @@ def test_keyboard_only_through_enrollment_and_registration(page, live_server, si
     registered = set(Registration.objects.filter(user=learner).values_list("session__title", flat=True))
     assert registered == {sessions[0].title, sessions[1].title}
     assert not page.console_problems, page.console_problems
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, live_server, keyed_series):
+    series, _ = keyed_series
+    page.goto(series.get_absolute_url())
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == t("Skip to main content", "en")
+    _assert_focus_is_visible(page)
+    page.keyboard.press("Enter")
+
+    assert page.evaluate("document.activeElement.id") == "main"
