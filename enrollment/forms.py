@@ -1,10 +1,10 @@
 from django import forms
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from echo_portal.templatetags.echo_format import format_session_when
 from sessions.models import Session
 
 
@@ -27,14 +27,7 @@ class EnrollmentKeyForm(forms.Form):
 
 
 def session_when(session: Session) -> str:
-    start = timezone.localtime(session.starts_at)
-    end = timezone.localtime(session.ends_at)
-    return "%s, %s – %s %s" % (  # noqa: UP031 (the parts are already localised)
-        formats.date_format(start, "DATE_FORMAT"),
-        formats.time_format(start, "TIME_FORMAT"),
-        formats.time_format(end, "TIME_FORMAT"),
-        end.tzname() or "",
-    )
+    return format_session_when(session.starts_at, session.ends_at)
 
 
 def session_choice_label(session: Session) -> str:

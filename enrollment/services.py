@@ -28,9 +28,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Upper
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from echo_portal.templatetags.echo_format import format_date, format_time
+from series import registration as series_registration
 from series.models import Series
 from sessions.models import Session
 
@@ -51,40 +53,55 @@ class InvalidKey(EnrollmentError):
     """No active key matches what was typed: counts as a wrong guess for rate limiting."""
 
 
-# Registration states of a series.
+# Registration states of a series, as the enrollment rules need them. Whether registration is open is
+# decided by series.registration (the catalog shows the same decision); these add why not.
 OPEN = "open"
 NOT_PUBLISHED = "not_published"
 CLOSED = "closed"
 NOT_YET_OPEN = "not_yet_open"
 WINDOW_CLOSED = "window_closed"
+FINISHED = "finished"
 
 
 def registration_state(*, series: Series, now: dt.datetime | None = None) -> str:
-    """Whether a series takes enrollments and registrations right now, and if not, why not."""
+    """Whether a series takes enrollments and registrations right now, and if not, why not.
+
+    A full series is open here: a learner can still join its waitlist.
+    """
     now = now or timezone.now()
     if series.status != Series.Status.PUBLISHED:
         return NOT_PUBLISHED
+    shared = series_registration.registration_state(series, now=now)
+    if shared.code in (series_registration.OPEN, series_registration.FULL):
+        return OPEN
+    if shared.code == series_registration.NOT_YET_OPEN:
+        return NOT_YET_OPEN
     if series.registration_mode == Series.RegistrationMode.CLOSED:
         return CLOSED
-    if series.registration_opens_at and now < series.registration_opens_at:
-        return NOT_YET_OPEN
-    if series.registration_closes_at and now >= series.registration_closes_at:
+    if series.registration_closes_at and series.registration_closes_at <= now:
         return WINDOW_CLOSED
-    return OPEN
+    return FINISHED
+
+
+def _moment(value: dt.datetime) -> str:
+    """ "Thursday, March 10, 2022, 12:00 p.m. ET", the way the catalog writes times."""
+    return f"{format_date(value)}, {format_time(value)}"
 
 
 def registration_state_message(*, series: Series, state: str) -> str:
     """The sentence that explains a state to a learner, in their language and time zone."""
     if state == NOT_YET_OPEN:
-        opens = formats.date_format(timezone.localtime(series.registration_opens_at), "DATETIME_FORMAT")
+        opens = _moment(series.registration_opens_at)
         return _("Registration for this series opens on %(when)s.") % {"when": opens}
     if state == WINDOW_CLOSED:
-        closed = formats.date_format(timezone.localtime(series.registration_closes_at), "DATETIME_FORMAT")
+        closed = _moment(series.registration_closes_at)
         return _("Registration for this series closed on %(when)s.") % {"when": closed}
     if state == CLOSED:
         return _("This series is not taking registrations.")
     if state == NOT_PUBLISHED:
         return _("This series is not open to the public.")
+    if state == FINISHED:
+        return _("Every session of this series has taken place.")
     return _("Registration is open.")
 
 
@@ -143,7 +160,7 @@ def find_active_key(*, code: str, series: Series | None = None) -> EnrollmentKey
 
 def _check_key_window(*, key: EnrollmentKey, now: dt.datetime) -> None:
     if key.valid_from and now < key.valid_from:
-        when = formats.date_format(timezone.localtime(key.valid_from), "DATETIME_FORMAT")
+        when = _moment(key.valid_from)
         raise EnrollmentError(_("This key can be used from %(when)s.") % {"when": when}, code="key_not_yet_valid")
     if key.valid_until and now >= key.valid_until:
         raise EnrollmentError(_("This key has expired."), code="key_expired")

@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from echo_portal.templatetags.echo_format import format_time
 from series.models import Series
 
 from . import queries, services
@@ -39,13 +40,12 @@ def _lockout(request) -> Lockout | None:
 
 
 def _locked_out(request, lockout: Lockout):
-    retry_at = timezone.localtime(lockout.retry_at)
     response = render(
         request,
         "enrollment/key_locked.html",
         {
             "wait": timeuntil(lockout.retry_at, timezone.now()),
-            "retry_time": formats.time_format(retry_at, "TIME_FORMAT"),
+            "retry_time": format_time(lockout.retry_at),
         },
         status=429,
     )

@@ -3,7 +3,9 @@
 The catalog (series, sessions) must not import enrollment; its templates load
 these tags instead, so the join link and "you are registered" states come from
 one place. Each tag costs a fixed number of queries: none for visitors, one
-(registration_panel) or two (series_actions) for a signed-in learner.
+(registration_panel) or two (series_actions) for a signed-in learner, given a
+series annotated by series.registration.with_registration_facts as the catalog
+reads it (a bare series costs series_actions one more).
 """
 
 from urllib.parse import urlencode

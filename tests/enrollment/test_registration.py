@@ -181,6 +181,7 @@ def test_closed_series_and_windows_explain_themselves_and_accept_nothing(client,
     series = factories.SeriesFactory(slug=f"series-{kind}", **_closed(kind))
     session = factories.SessionFactory(series=series)
     key_series = factories.SeriesFactory(**{"registration_mode": Series.RegistrationMode.KEY, **_closed(kind)})
+    factories.SessionFactory(series=key_series)
     factories.EnrollmentKeyFactory(series=key_series, code=f"KEY-{kind}")
     client.force_login(clinician)
 
@@ -247,3 +248,14 @@ def test_ltc_from_key_in_lower_case_to_two_sessions(client, clinician):
     assert "You are registered for these sessions" in html
     assert "Advance Care Planning" in html and "Honouring Personhood in Dementia Care" in html
     assert Registration.objects.filter(user=clinician, status="registered").count() == 2
+
+
+def test_a_series_whose_sessions_are_all_over_says_so(client, clinician):
+    series = factories.SeriesFactory(slug="held")
+    factories.SessionFactory(series=series, days_from_now=-3)
+    client.force_login(clinician)
+
+    page = client.get(reverse("enrollment:register", args=[series.slug]))
+
+    assert "Every session of this series has taken place." in page.content.decode()
+    assert 'name="sessions"' not in page.content.decode()
