@@ -97,7 +97,7 @@ def enroll(request, slug):
         return render(
             request, "enrollment/enroll.html", context, status=STATE_REFUSED_STATUS if request.method == "POST" else 200
         )
-    form = EnrollmentKeyForm(request.POST or None, distributor=series.key_distributor)
+    form = EnrollmentKeyForm(request.POST if request.method == "POST" else None, distributor=series.key_distributor)
     if request.method == "POST":
         lockout = _lockout(request)
         if lockout is not None:
@@ -165,7 +165,7 @@ def register(request, slug):
         session.held = held.get(session.pk)
     ask_consent = services.needs_privacy_consent(user=request.user)
     form = RegistrationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         sessions=sessions,
         ask_consent=ask_consent,
         initial={"sessions": list(held)},

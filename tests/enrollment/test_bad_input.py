@@ -22,6 +22,23 @@ def world(clinician, outsider):
     return {"session": session, "elsewhere": elsewhere, "theirs": theirs}
 
 
+EMPTY_FORMS = [
+    ("/series/key-series/enroll/", "This field is required."),
+    ("/enroll/", "This field is required."),
+    ("/series/open-series/register/", "Pick at least one session."),
+]
+
+
+@pytest.mark.parametrize(("url", "message"), EMPTY_FORMS)
+def test_an_empty_submission_says_what_is_missing(client, clinician, world, url, message):
+    client.force_login(clinician)
+
+    response = client.post(url, {})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
 CASES = [
     # (name, method, url, data, expected status)
     ("unknown series enroll", "get", lambda w: "/series/no-such-series/enroll/", None, 404),
