@@ -1,7 +1,7 @@
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from echo_portal.templatetags.echo_format import format_session_when
@@ -42,7 +42,7 @@ def session_choice_label(session: Session) -> str:
         return label
     if seats_left == 0:
         return label + " — " + gettext("Full: you can join the waitlist")
-    return label + " — " + gettext("%(count)s seats left") % {"count": seats_left}
+    return label + " — " + ngettext("%(count)s seat left", "%(count)s seats left", seats_left) % {"count": seats_left}
 
 
 class RegistrationForm(forms.Form):
