@@ -241,3 +241,17 @@ def test_a_seat_taken_inside_a_window_skips_that_reminder_but_not_the_next(clini
     reminders.queue_due_reminders(now=session.starts_at - dt.timedelta(minutes=50))
 
     assert _keys() == [f"reminder-1h:{registration.pk}:0"]
+
+
+def test_beat_runs_the_reminder_and_recording_tasks_that_exist(settings):
+    from echo_portal.celery import app
+
+    app.loader.import_default_modules()
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["queue-due-reminders"]["task"] == enrollment_tasks.queue_due_reminders.name
+    assert schedule["queue-recording-followups"]["task"] == enrollment_tasks.queue_recording_followups.name
+    assert {enrollment_tasks.queue_due_reminders.name, enrollment_tasks.queue_recording_followups.name} <= set(
+        app.tasks
+    )
+    # Every five minutes: a reminder is never more than five minutes late, and the 1-hour window is never missed.
+    assert schedule["queue-due-reminders"]["schedule"] <= 300
