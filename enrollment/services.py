@@ -259,6 +259,12 @@ def _promote_enrollments_locked(*, series: Series) -> list[Enrollment]:
     return promoted
 
 
+def promote_enrollments_from_waitlist(*, series: Series) -> list[Enrollment]:
+    """Give free places of a series to its waitlist in order (after staff raise its capacity)."""
+    with transaction.atomic():
+        return _promote_enrollments_locked(series=_lock_series(series.pk))
+
+
 # Registration
 
 

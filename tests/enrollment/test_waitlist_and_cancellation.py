@@ -169,3 +169,38 @@ def test_emails_are_called_inside_the_transaction(monkeypatch, clinician, small_
         ("promoted_from_waitlist", ["registration"]),
         ("registrations_cancelled", ["registrations", "user"]),
     ]
+
+
+def test_a_full_series_waitlists_and_a_raised_capacity_lets_them_in_in_order():
+    series = factories.SeriesFactory(capacity=1)
+    factories.SessionFactory(series=series)
+    first, second, third = factories.UserFactory.create_batch(3)
+    for user in (first, second, third):
+        services.enroll(user=user, series=series, key=None)
+    assert Enrollment.objects.get(user=second).status == Enrollment.Status.WAITLISTED
+
+    series.capacity = 2
+    series.save()
+    promoted = services.promote_enrollments_from_waitlist(series=series)
+
+    assert [e.user for e in promoted] == [second]
+    assert Enrollment.objects.get(user=third).status == Enrollment.Status.WAITLISTED
+
+
+def test_coming_back_after_leaving_a_key_series_needs_the_key_again(clinician):
+    from series.models import Series
+
+    series = factories.SeriesFactory(registration_mode=Series.RegistrationMode.KEY)
+    factories.SessionFactory(series=series)
+    key = factories.EnrollmentKeyFactory(series=series, code="BACK")
+    services.enroll(user=clinician, series=series, key="back")
+    services.leave_series(user=clinician, series=series)
+
+    with pytest.raises(services.EnrollmentError):
+        services.enroll(user=clinician, series=series, key=None)
+    again = services.enroll(user=clinician, series=series, key="BACK")
+
+    key.refresh_from_db()
+    assert again.status == Enrollment.Status.ACTIVE
+    assert key.uses_count == 2
+    assert Enrollment.objects.filter(user=clinician).count() == 1
