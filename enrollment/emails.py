@@ -6,10 +6,11 @@ change that caused it was committed.
 
 Idempotency keys decide what "the same email" means:
 - `confirm:<enrollment>`: one welcome per enrollment, ever.
-- `registered:<user>:<digest>`, `waitlist:<registration>:<t>`, `promoted:<registration>:<t>`,
-  `cancelled:<registration>:<t>` where `<t>` is the moment the registration took that status: a retried
-  transaction writes the same key (nothing twice), while cancelling and picking the session again is a new
-  change with a new key (a new email).
+- `waitlist:<registration>:<t>`, `promoted:<registration>:<t>` where `<t>` is the moment the registration
+  took that status, and `registered:<user>:<digest>`, `cancelled:<first registration>:<digest>` (one email for
+  several sessions) where the digest covers each registration's id and `<t>`: a retried transaction writes
+  the same key (nothing twice), while cancelling and picking the session again is a new change with a new
+  key (a new email).
 - `update:<registration>:<sequence>`: the session's calendar sequence, bumped by every reschedule or cancellation.
 - `reminder-24h:<registration>:<sequence>`, `reminder-1h:…`: a moved session is reminded of again at its new time.
 - `recording:<registration>`: the materials once.
