@@ -96,7 +96,6 @@ ENV = {
     "EMAIL_URL": "dummymail://",
     "LOG_LEVEL": "WARNING",
 }
-os.environ.update(ENV)
 
 
 # ---------------------------------------------------------------- data
@@ -609,6 +608,7 @@ def cleanup() -> None:
 
 def main() -> int:
     started = time.monotonic()
+    os.environ.update(ENV)
     print(f"bench: database {urllib.parse.urlsplit(ENV['DATABASE_URL']).path.lstrip('/')}, port {PORT}", flush=True)
     create_database()
     import django

@@ -95,6 +95,8 @@ def public_pages(programme: Programme) -> list[Page]:
         Page("create an account", reverse("account_signup"), form=True),
         Page("password reset", reverse("account_reset_password"), form=True),
         Page("password reset sent", reverse("account_reset_password_done")),
+        Page("check your email", reverse("account_email_verification_sent")),
+        Page("account inactive", reverse("account_inactive")),
     ]
 
 

@@ -1,0 +1,16 @@
+"""The bench's bare view exists only in the bench's own URLconf, never on the production site."""
+
+from django.test import override_settings
+
+
+def test_the_bare_view_is_not_part_of_the_site(client, db):
+    assert client.get("/bench/bare/").status_code == 404
+
+
+@override_settings(ROOT_URLCONF="tests.bench.urls")
+def test_the_bench_urlconf_serves_it_beside_the_whole_site(client, db):
+    bare = client.get("/bench/bare/")
+
+    assert bare.status_code == 200 and bare.content == b"ok"
+    assert bare["Content-Security-Policy"]  # through the same middleware as every page
+    assert client.get("/about/").status_code == 200
