@@ -52,19 +52,11 @@ def _seconds() -> int:
     return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
 
 
-def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
-
-
 def invalidate_public_pages() -> None:
-    """Every cached public page is dropped (a new version makes the old entries unreachable)."""
+    """Every cached public page is dropped: entries remember the version they were rendered under."""
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet: nothing cached under one either
+    except ValueError:  # no version yet: start one, which no stored entry carries
         cache.add(VERSION_KEY, 1, timeout=None)
 
 
@@ -98,7 +90,7 @@ def _eligible(request: HttpRequest) -> bool:
 def _key(request: HttpRequest) -> str:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
     language = translation.get_language() or settings.LANGUAGE_CODE
-    return f"public-page:{_version()}:{language}:{timezone.get_current_timezone_name()}:{digest}"
+    return f"public-page:{language}:{timezone.get_current_timezone_name()}:{digest}"
 
 
 def _storable(response: HttpResponse) -> bool:
@@ -118,21 +110,29 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        key = getattr(request, "_public_page_cache_key", None)
-        if key is not None and _storable(response):
+        pending = getattr(request, "_public_page_cache", None)
+        if pending is not None and _storable(response):
+            key, version = pending
             content = CSRF_FIELD.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content)
-            cache.set(key, (content, response["Content-Type"]), timeout=_seconds())
+            cache.set(key, (version, content, response["Content-Type"]), timeout=_seconds())
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if not _eligible(request):
             return None
         key = _key(request)
-        cached = cache.get(key)
-        if cached is None:
-            request._public_page_cache_key = key
+        # One round trip for both: the programme's current version and the page, with the version it was made under.
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, 1, timeout=None)
+            version = cache.get(VERSION_KEY, 1)
+        cached = found.get(key)
+        if cached is None or cached[0] != version:
+            # Remember the version read before rendering: an edit made meanwhile leaves this copy stale-marked.
+            request._public_page_cache = (key, version)
             return None
-        content, content_type = cached
+        _, content, content_type = cached
         if CSRF_PLACEHOLDER in content:
             content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
         return HttpResponse(content, content_type=content_type)

@@ -469,6 +469,8 @@ def machine() -> dict:
         "Django": get_version(),
         "gunicorn": f"{gunicorn.__version__}, {WORKERS} sync workers",
         "load": f"{CONCURRENCY} keep-alive clients (Python threads, same machine), {SECONDS:g} s per page",
+        # Other work on the machine skews every figure: the 1-minute load average before the run says how busy it was.
+        "load average before the run": f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
     }
 
 
