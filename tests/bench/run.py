@@ -54,6 +54,7 @@ SYNTHETIC_FACTOR = 10
 SYNTHETIC_USERS = 5000
 REQUEST_TIMEOUT = 60
 RESULTS = ROOT / "docs" / "benchmarks.md"
+LOAD_BEFORE = [0.0]  # set when the run starts, before the bench's own work adds to it
 
 
 def _database_url() -> str:
@@ -470,7 +471,7 @@ def machine() -> dict:
         "gunicorn": f"{gunicorn.__version__}, {WORKERS} sync workers",
         "load": f"{CONCURRENCY} keep-alive clients (Python threads, same machine), {SECONDS:g} s per page",
         # Other work on the machine skews every figure: the 1-minute load average before the run says how busy it was.
-        "load average before the run": f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        "load average before the run": f"{LOAD_BEFORE[0]:.1f} on {os.cpu_count()} cores",
     }
 
 
@@ -610,6 +611,7 @@ def cleanup() -> None:
 
 def main() -> int:
     started = time.monotonic()
+    LOAD_BEFORE[0] = os.getloadavg()[0]
     os.environ.update(ENV)
     print(f"bench: database {urllib.parse.urlsplit(ENV['DATABASE_URL']).path.lstrip('/')}, port {PORT}", flush=True)
     create_database()
