@@ -55,11 +55,16 @@ def browser():
 
 @pytest.fixture
 def browser_context(browser, live_server, request):
-    """A fresh browser profile for one test, in English unless the test says otherwise (marker `browser_locale`)."""
+    """A fresh browser profile for one test, in English unless the test says otherwise (marker `browser_locale`),
+    with JavaScript unless the test is marked `without_javascript`."""
     marker = request.node.get_closest_marker("browser_locale")
     locale = marker.args[0] if marker else "en-CA"
     context = browser.new_context(
-        base_url=live_server.url, locale=locale, viewport={"width": 1280, "height": 900}, timezone_id="America/Toronto"
+        base_url=live_server.url,
+        locale=locale,
+        viewport={"width": 1280, "height": 900},
+        timezone_id="America/Toronto",
+        java_script_enabled=request.node.get_closest_marker("without_javascript") is None,
     )
     context.set_default_timeout(TIMEOUT_MS)
     yield context
@@ -116,3 +121,4 @@ def sign_in(browser_context, live_server):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser_locale(locale): the browser's language for this test, e.g. fr-CA")
+    config.addinivalue_line("markers", "without_javascript: the browser runs no script, as on a locked-down device")

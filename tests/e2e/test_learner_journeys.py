@@ -210,3 +210,14 @@ def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, li
     page.keyboard.press("Enter")
 
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.without_javascript
+def test_enrollment_and_registration_work_without_javascript(page, live_server, sign_in, keyed_series):
+    series, sessions = keyed_series
+    learner = sign_in(factories.UserFactory(email="nojs@example.org", preferred_language="en"))
+
+    _enroll_and_pick_two(page, series, sessions, language="en")
+    _check_my_learning(page, sessions, language="en")
+
+    assert Registration.objects.filter(user=learner).count() == 2
