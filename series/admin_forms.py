@@ -41,6 +41,7 @@ class ScheduleForm(forms.Form):
     join_url = forms.URLField(
         label=_("Join link for every session"),
         required=False,
+        assume_scheme="https",
         max_length=500,
         help_text=_("Optional; shown only to registrants. Each session can get its own link later."),
     )

@@ -18,7 +18,7 @@ import nh3
 from django import template
 from django.utils import dateformat, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import ngettext, pgettext
 
 register = template.Library()
 
@@ -134,7 +134,8 @@ def format_credits(value: Decimal | int | float | None) -> str:
     shown = f"{number:f}"
     if _is_french():
         shown = shown.replace(".", ",")
-    count = int(number) if number == number.to_integral_value() else 2
+    # English says "1.5 credits"; French keeps the singular below two ("1,5 crédit").
+    count = int(number) if number == number.to_integral_value() or _is_french() else 2
     return ngettext("%(credits)s credit", "%(credits)s credits", count) % {"credits": shown}
 
 
@@ -211,14 +212,3 @@ def sanitize_html(value: str) -> SafeString:
 def sanitize(value) -> SafeString:
     """{{ series.description|sanitize }}: staff-entered HTML with only harmless tags kept."""
     return sanitize_html(str(value) if value is not None else "")
-
-
-@register.simple_tag
-def duration_words(minutes: int) -> str:
-    """{% duration_words 90 %}: "1 h 30 min" / "90 minutes" style wording for schedule summaries."""
-    hours, rest = divmod(int(minutes), 60)
-    if hours and rest:
-        return gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": rest}
-    if hours:
-        return ngettext("%(hours)s hour", "%(hours)s hours", hours) % {"hours": hours}
-    return ngettext("%(minutes)s minute", "%(minutes)s minutes", rest) % {"minutes": rest}
