@@ -238,3 +238,14 @@ def test_two_workers_delivering_the_same_row_at_once_send_one_email(smtp_sink):
     assert sorted(smtp_sink.keys()) == sorted(f"confirm:{n}" for n in range(10))
     assert outcomes.count(Outcome.SENT) == 10
     assert outcomes.count(Outcome.NOT_CLAIMED) == 10
+
+
+@pytest.mark.django_db
+def test_delivering_one_email_takes_three_queries(smtp_sink, django_assert_num_queries):
+    row = _queued()
+
+    # 1. UPDATE … SET status='in_flight', attempts=attempts+1 WHERE id=… AND (status='queued' OR abandoned claim)
+    # 2. SELECT the claimed row
+    # 3. UPDATE … SET status='sent', sent_at=… WHERE id=…
+    with django_assert_num_queries(3):
+        assert deliver(outbound_id=row.pk).outcome is Outcome.SENT
