@@ -497,9 +497,16 @@ def claim_due(*, limit: int = 1000) -> list[int]:
     return taken
 
 
-def sweep(*, limit: int = 1000) -> list[int]:
-    """Release abandoned rows, then re-enqueue overdue ones. Returns the ids handed to the workers."""
+def sweep(*, limit: int = 1000, max_rounds: int = 50) -> list[int]:
+    """Release abandoned rows, then re-enqueue overdue ones, `limit` at a time, so the backlog of a long broker
+    outage (a fan-out to thousands) drains in one run rather than a thousand a minute. Returns the ids handed out.
+    """
     release_abandoned()
-    ids = claim_due(limit=limit)
-    publish_deliveries(ids)
-    return ids
+    handed_out: list[int] = []
+    for _round in range(max_rounds):
+        ids = claim_due(limit=limit)
+        publish_deliveries(ids)
+        handed_out.extend(ids)
+        if len(ids) < limit:
+            break
+    return handed_out

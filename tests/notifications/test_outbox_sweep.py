@@ -124,3 +124,15 @@ def test_two_sweepers_at_once_hand_out_disjoint_rows_and_each_email_is_sent_once
     keys = smtp_sink.keys()
     assert sorted(keys) == sorted(f"confirm:{n}" for n in range(60))
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
+
+
+@pytest.mark.django_db
+def test_a_backlog_larger_than_one_round_drains_in_one_sweep():
+    rows = [_lost(f"recording:1:{n}") for n in range(25)]
+
+    with mock.patch("notifications.services.publish_deliveries") as publish:
+        handed_out = sweep(limit=10)
+
+    assert sorted(handed_out) == sorted(row.pk for row in rows)
+    # Three rounds of at most ten; each round's rows are published as soon as they are claimed.
+    assert [len(call.args[0]) for call in publish.call_args_list] == [10, 10, 5]
