@@ -290,21 +290,21 @@ def _export_lines(rows, *, header, zone, professions, provinces, statuses):
     the response streams."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header)
-    for registration, spoke_names in rows:
-        user, session = registration.user, registration.session
+    for row, spoke_names in rows:
+        name = f"{row['user__first_name']} {row['user__last_name']}".strip()
         yield writer.writerow(
             [
-                _cell(user.get_full_name()),
-                _cell(user.email),
-                professions.get(user.profession, ""),
-                provinces.get(user.province, ""),
+                _cell(name),
+                _cell(row["user__email"]),
+                professions.get(row["user__profession"], ""),
+                provinces.get(row["user__province"], ""),
                 _cell("; ".join(spoke_names)),
-                _cell(session.series.title),
-                _cell(session.title),
-                timezone.localtime(session.starts_at, zone).strftime("%Y-%m-%d %H:%M"),
-                statuses.get(registration.status, registration.status),
-                "" if registration.attended_minutes is None else registration.attended_minutes,
-                _cell(registration.key_code or ""),
+                _cell(row["session__series__title"]),
+                _cell(row["session__title"]),
+                timezone.localtime(row["session__starts_at"], zone).strftime("%Y-%m-%d %H:%M"),
+                statuses.get(row["status"], row["status"]),
+                "" if row["attended_minutes"] is None else row["attended_minutes"],
+                _cell(row["key_code"] or ""),
             ]
         )
 
