@@ -190,3 +190,11 @@ def test_an_invitation_to_a_requested_member_makes_them_active(client, clinician
     client.force_login(clinician)
     client.post(reverse("hubs:invitation", args=[invitation.token]))
     assert SpokeMembership.objects.get(user=clinician).status == SpokeMembership.Status.ACTIVE
+
+
+def test_the_invitation_email_is_in_the_language_the_manager_chose(manager_client, hub, spoke):
+    manager_client.post(manage_url(hub, "invite"), {"spoke": spoke.pk, "email": "nadia@example.org", "language": "fr"})
+    row = OutboundEmail.objects.get()
+    assert "Vous êtes invité·e à vous joindre à Lakeside Long-Term Care Home" in row.subject
+    assert "Bob Manager vous invite à vous joindre à Lakeside Long-Term Care Home" in row.body_text
+    assert 'lang="fr"' in row.body_html

@@ -3,6 +3,24 @@
 Bob manages Northern Lakes; Dana manages Prairie Coast. Bob tries every portal URL with Prairie Coast's
 objects, by GET and by POST: each is a 404 and nothing of Prairie Coast changes. The test introspects the
 hub URLconf, so a new URL that nobody added here fails `test_every_hub_url_is_covered`.
+
+URLs covered (each with another hub's slug, and with this hub's slug and another hub's object, GET and POST):
+    /hubs/<slug>/manage/                                        dashboard
+    /hubs/<slug>/manage/export.csv                              export
+    /hubs/<slug>/manage/spokes/                                 spokes
+    /hubs/<slug>/manage/spokes/new/                             spoke_create
+    /hubs/<slug>/manage/spokes/<spoke_id>/edit/                 spoke_edit
+    /hubs/<slug>/manage/spokes/<spoke_id>/archive/              spoke_archive
+    /hubs/<slug>/manage/spokes/<spoke_id>/unarchive/            spoke_unarchive
+    /hubs/<slug>/manage/members/                                members (and its ?spoke= filter)
+    /hubs/<slug>/manage/members/<member_id>/                    member_detail
+    /hubs/<slug>/manage/memberships/<membership_id>/approve/    membership_approve
+    /hubs/<slug>/manage/memberships/<membership_id>/decline/    membership_decline
+    /hubs/<slug>/manage/memberships/<membership_id>/remove/     membership_remove
+    /hubs/<slug>/manage/invitations/new/                        invite (and a foreign spoke in its form)
+    /hubs/<slug>/manage/invitations/<invitation_id>/revoke/     invitation_revoke
+Public by design: /hubs/, /hubs/<slug>/, /hubs/<slug>/join/, /hubs/spokes/mine/, /hubs/invitations/<token>/.
+Admin change pages are covered in test_admin_access.py and test_admin_programming.py.
 """
 
 import pytest
