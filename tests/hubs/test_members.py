@@ -122,3 +122,22 @@ def test_your_spokes_lists_memberships_and_where_to_ask(client, member, hub, oth
     assert reverse("hubs:join", args=[hub.slug]) in html
     assert reverse("hubs:join", args=[other_spoke.hub.slug]) in html  # another hub with spokes to join
     assert 'aria-current="page">Your spokes' in html
+
+
+def test_members_page_and_member_detail_take_a_fixed_number_of_queries(
+    manager_client, hub, spoke, member, django_assert_num_queries
+):
+    for _n in range(4):
+        person = factories.UserFactory()
+        factories.SpokeMembershipFactory(spoke=spoke, user=person)
+        factories.RegistrationFactory(user=person)
+        factories.RegistrationFactory(user=member)
+    # 1 user, 2 hub with the viewer's role, 3 count for the paginator, 4 the page of members,
+    # 5 their memberships in this hub with the spokes, 6 spokes for the filter, 7 pending requests,
+    # 8 pending invitations.
+    with django_assert_num_queries(8):
+        manager_client.get(manage_url(hub, "members"))
+    # 1 user, 2 hub with the viewer's role, 3 the member (scoped), 4 their spokes here,
+    # 5 their registrations with session, series and key used.
+    with django_assert_num_queries(5):
+        manager_client.get(manage_url(hub, "member_detail", member.pk))
