@@ -6,26 +6,11 @@ A serious or critical violation fails; each is listed with the page and the offe
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.e2e.axe import violations as _violations
 from tests.e2e.pages import Page, build_programme, clinician_pages, manager_pages, public_pages
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-BLOCKING = {"serious", "critical"}
-AXE = Axe()
-
-
-def _violations(page) -> list[str]:
-    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]})
-    found = []
-    for violation in results.response["violations"]:
-        if violation["impact"] not in BLOCKING:
-            continue
-        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
-        found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
-    return found
 
 
 def _check(page, pages: list[Page], language: str) -> list[str]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from accounts.models import User
 from enrollment.models import Enrollment, Registration
 from tests import factories
+from tests.e2e.axe import violations as _violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -79,6 +80,8 @@ def _sign_up_and_confirm(page, *, email: str, language: str) -> None:
     link = CONFIRM_LINK.search(_body(message))
     assert link, f"no confirmation link in: {_body(message)[:500]}"
     page.goto(link.group(1))
+    # The confirmation page is a form too (confirming on GET is off): it must meet WCAG 2.1 AA like the rest.
+    assert not _violations(page), _violations(page)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     assert page.get_by_role("button", name=t("Sign out", language)).is_visible(), "not signed in after confirming"
