@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from enrollment.models import Enrollment, EnrollmentKey, Registration
+from hubs.admin_scoping import HubScopedAdminMixin
 from sessions.models import Session
 from sessions.services import save_edited_session
 
@@ -65,7 +66,7 @@ class EnrollmentKeyInline(admin.TabularInline):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     hub_lookup = "hub"
     list_display = (
         "title",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from enrollment.models import Registration
+from hubs.admin_scoping import HubScopedAdminMixin
 
 from . import services
 from .admin_forms import ConfirmForm, RescheduleForm
@@ -55,7 +56,7 @@ def _action_form(model_admin, request, queryset, *, form, action, title, intro, 
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     hub_lookup = "series__hub"
     list_display = ("title", "series", "when", "status", "registrations", "sequence")
     list_filter = (
@@ -225,7 +226,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     hub_lookup = "session__series__hub"
     list_display = ("__str__", "kind", "session", "visibility", "published_at")
     list_filter = ("kind", "visibility", PublishedFilter, ("session__series__hub", admin.RelatedFieldListFilter))
