@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -31,6 +32,10 @@ def _count_subquery(queryset, group_by: str):
     )
 
 
+# Staff paste links without a scheme; assume https (Django 6 will, too).
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class UpcomingOrPastFilter(admin.SimpleListFilter):
     title = _("when")
     parameter_name = "when"
@@ -50,6 +55,7 @@ class UpcomingOrPastFilter(admin.SimpleListFilter):
 
 
 class SessionInline(admin.TabularInline):
+    formfield_overrides = HTTPS_LINKS
     model = Session
     fields = ("title", "starts_at", "ends_at", "join_url", "capacity", "status", "sequence")
     readonly_fields = ("status", "sequence")
@@ -59,6 +65,7 @@ class SessionInline(admin.TabularInline):
 
 
 class EnrollmentKeyInline(admin.TabularInline):
+    formfield_overrides = HTTPS_LINKS
     model = EnrollmentKey
     fields = ("code", "label", "hub", "valid_from", "valid_until", "max_uses", "uses_count", "is_active")
     readonly_fields = ("uses_count",)
@@ -67,6 +74,7 @@ class EnrollmentKeyInline(admin.TabularInline):
 
 @admin.register(Series)
 class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
     hub_lookup = "hub"
     list_display = (
         "title",

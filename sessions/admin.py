@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
@@ -15,6 +16,9 @@ from hubs.admin_scoping import HubScopedAdminMixin
 from . import services
 from .admin_forms import ConfirmForm, RescheduleForm
 from .models import Presenter, Resource, Session
+
+# Staff paste links without a scheme; assume https (Django 6 will, too).
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class UpcomingOrPastFilter(admin.SimpleListFilter):
@@ -34,6 +38,7 @@ class UpcomingOrPastFilter(admin.SimpleListFilter):
 
 
 class ResourceInline(admin.TabularInline):
+    formfield_overrides = HTTPS_LINKS
     model = Resource
     fields = ("kind", "title", "url", "file", "text", "visibility", "published_at")
     extra = 0
@@ -57,6 +62,7 @@ def _action_form(model_admin, request, queryset, *, form, action, title, intro, 
 
 @admin.register(Session)
 class SessionAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
     hub_lookup = "series__hub"
     list_display = ("title", "series", "when", "status", "registrations", "sequence")
     list_filter = (
@@ -227,6 +233,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 @admin.register(Resource)
 class ResourceAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
     hub_lookup = "session__series__hub"
     list_display = ("__str__", "kind", "session", "visibility", "published_at")
     list_filter = ("kind", "visibility", PublishedFilter, ("session__series__hub", admin.RelatedFieldListFilter))
