@@ -79,11 +79,18 @@ def _clock_en(value: dt.datetime, *, with_meridiem: bool) -> str:
     return text
 
 
+def _first_of_month(value: dt.date, pattern: str) -> str:
+    """French writes the first of the month as an ordinal: "1er décembre"."""
+    if _is_french() and value.day == 1:
+        return pattern.replace("j", "j\\e\\r", 1)
+    return pattern
+
+
 def format_date(value: dt.datetime | dt.date) -> str:
     """ "Thursday, March 10, 2022" / "jeudi 10 mars 2022"."""
     if isinstance(value, dt.datetime):
         value = _local(value)
-    return dateformat.format(value, pgettext("long date with weekday", "l, F j, Y"))
+    return dateformat.format(value, _first_of_month(value, pgettext("long date with weekday", "l, F j, Y")))
 
 
 def format_day_month(value: dt.datetime | dt.date) -> str:
@@ -91,8 +98,8 @@ def format_day_month(value: dt.datetime | dt.date) -> str:
     if isinstance(value, dt.datetime):
         value = _local(value)
     if value.year == timezone.localdate().year:
-        return dateformat.format(value, pgettext("day and month", "j F"))
-    return dateformat.format(value, pgettext("day, month and year", "j F Y"))
+        return dateformat.format(value, _first_of_month(value, pgettext("day and month", "j F")))
+    return dateformat.format(value, _first_of_month(value, pgettext("day, month and year", "j F Y")))
 
 
 def format_time(value: dt.datetime) -> str:

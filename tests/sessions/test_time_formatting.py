@@ -39,6 +39,20 @@ def test_french_eastern(ltc_session):
         assert format_session_when(*ltc_session) == "jeudi 10 mars 2022, 12 h 00 à 13 h 00 HE"
 
 
+def test_french_writes_the_first_of_the_month_as_an_ordinal():
+    starts = _eastern(2026, 12, 1, 14, 0)
+    with timezone.override(EASTERN), translation.override("fr"):
+        assert (
+            format_session_when(starts, starts + dt.timedelta(hours=1))
+            == "mardi 1er décembre 2026, 14 h 00 à 15 h 00 HE"
+        )
+    with timezone.override(EASTERN), translation.override("en"):
+        assert (
+            format_session_when(starts, starts + dt.timedelta(hours=1))
+            == "Tuesday, December 1, 2026, 2:00 – 3:00 p.m. ET"
+        )
+
+
 def test_morning_to_afternoon_names_both_halves_of_the_day():
     with timezone.override(EASTERN), translation.override("en"):
         assert format_time_range(_eastern(2022, 4, 14, 11, 30), _eastern(2022, 4, 14, 12, 30)) == (

@@ -361,7 +361,9 @@ class Command(BaseCommand):
                 "description": "<p>Discussions de cas et exposés d'experts, en français.</p>",
                 "audience_description": "Professionnels de la santé de tous les milieux de soins",
                 "registration_mode": Series.RegistrationMode.OPEN,
-                "registration_opens_at": self.now + dt.timedelta(days=3),
+                "registration_opens_at": dt.datetime.combine(
+                    self.today + dt.timedelta(days=3), dt.time(9, 0), tzinfo=EASTERN
+                ),
                 "status": Series.Status.PUBLISHED,
             },
         )
