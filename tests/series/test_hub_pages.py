@@ -45,6 +45,7 @@ def test_hub_page_shows_its_own_programming_only(client, hub, other_hub):
     assert "Prairie Webinar" not in page and "Draft idea" not in page
     assert "This hub serves 1 spoke." in page
     assert "Family health team / primary care: 1" in page
+    assert f'href="/hubs/{hub.slug}/join/"' in page
 
 
 @pytest.mark.django_db
