@@ -2,7 +2,7 @@
 """The recording email fanned out to 10,000 registrants, through a real worker, to an SMTP sink on loopback.
 
 `main()` (called by `make bench`, or run this file alone) recreates the PostgreSQL database
-`echo_bench_fanout` on DATABASE_URL's server, then, in a child process set up against it:
+`echo_bench_fanout_<random>` on DATABASE_URL's server, then, in a child process set up against it:
 
 1. bulk-creates one ended session with a published recording and FANOUT_REGISTRANTS (10,000) registrants;
 2. starts an aiosmtpd sink on a free loopback port and `celery -A echo_portal worker` (prefork,
@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -32,7 +33,8 @@ REGISTRANTS = int(os.environ.get("FANOUT_REGISTRANTS", "10000"))
 CONCURRENCY = int(os.environ.get("FANOUT_CONCURRENCY", "4"))
 TIMEOUT = float(os.environ.get("FANOUT_TIMEOUT", "600"))
 BROKER_URL = os.environ.get("FANOUT_BROKER_URL", "redis://127.0.0.1:6379/3")
-DATABASE_NAME = "echo_bench_fanout"
+# A name of this run's own: two runs at once (make bench and this file alone) must not drop each other's data.
+DATABASE_NAME = f"echo_bench_fanout_{secrets.token_hex(4)}"
 
 
 def _database_url() -> str:
