@@ -163,3 +163,19 @@ def test_queue_bulk_writes_many_rows_in_one_insert_and_skips_keys_already_there(
     assert len(mail.outbox) == 50
     assert len({message.to[0] for message in mail.outbox}) == 50
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {OutboundEmail.Status.SENT}
+
+
+def test_without_a_broker_the_email_is_written_to_the_mail_folder_at_commit(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    # `make run`: no CELERY_BROKER_URL, so tasks run in-process and mail goes to files under var/mail/.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        row = queue_hello("confirm:8")
+
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.SENT
+    [written] = list((tmp_path / "mail").iterdir())
+    assert "X-Echo-Idempotency-Key: confirm:8" in written.read_text()
