@@ -104,6 +104,9 @@ def test_a_worker_killed_while_the_smtp_server_holds_its_reply_is_redelivered_an
     row.refresh_from_db()
     assert row.status == "in_flight"
 
+    # Redis hands the unacknowledged task out again once it is older than the visibility timeout, checked when a
+    # worker starts polling (then about every 100 s): restart the worker after that second has passed.
+    time.sleep(1.5)
     worker_processes(env, queue=celery_queue)  # the restarted worker
 
     wait_until(lambda: OutboundEmail.objects.filter(pk=row.pk, status="sent").exists(), timeout=30, message="sent")
