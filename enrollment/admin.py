@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.choices import PracticeSetting
+from hubs.admin_scoping import HubScopedAdminMixin
 from hubs.models import SpokeMembership
 
 from . import services
@@ -106,7 +107,7 @@ class PersonColumnsMixin:
 
 
 @admin.register(EnrollmentKey)
-class EnrollmentKeyAdmin(admin.ModelAdmin):
+class EnrollmentKeyAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     hub_lookup = "series__hub"
     list_display = ("code", "series", "label", "hub", "valid_from", "valid_until", "uses", "is_active")
     list_filter = ("is_active", ("series", admin.RelatedOnlyFieldListFilter), ("hub", admin.RelatedOnlyFieldListFilter))
@@ -121,7 +122,7 @@ class EnrollmentKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(PersonColumnsMixin, admin.ModelAdmin):
+class EnrollmentAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin):
     hub_lookup = "series__hub"
     list_display = (
         "person_name",
@@ -185,7 +186,7 @@ class EnrollmentAdmin(PersonColumnsMixin, admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(PersonColumnsMixin, admin.ModelAdmin):
+class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin):
     hub_lookup = "session__series__hub"
     list_display = (
         "person_name",
