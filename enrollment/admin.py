@@ -70,9 +70,15 @@ def spokes_text(user) -> str:
     return "; ".join(membership.spoke.name for membership in user.active_spoke_memberships)
 
 
-def _with_people(queryset):
-    """The learner and their active spokes, in two queries whatever the number of rows."""
+def _with_people(queryset, *, hub_ids: list[int] | None):
+    """The learner and their active spokes, in two queries whatever the number of rows.
+
+    A hub manager (hub_ids given) sees only the spokes of their own hubs: another hub's
+    spoke names are that hub's business.
+    """
     memberships = SpokeMembership.objects.filter(status=SpokeMembership.Status.ACTIVE).select_related("spoke")
+    if hub_ids is not None:
+        memberships = memberships.filter(spoke__hub__in=hub_ids)
     return queryset.select_related("user").prefetch_related(
         Prefetch("user__spoke_memberships", queryset=memberships, to_attr="active_spoke_memberships")
     )
@@ -80,6 +86,9 @@ def _with_people(queryset):
 
 class PersonColumnsMixin:
     """Who the registrant is: the columns staff asked for, shared by enrollments and registrations."""
+
+    def _visible_hub_ids(self, request) -> list[int] | None:
+        return self._hub_ids(request) if self._scoped(request) else None
 
     @admin.display(description=_("name"), ordering="user__last_name")
     def person_name(self, obj):
@@ -148,7 +157,9 @@ class EnrollmentAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin)
     date_hierarchy = "enrolled_at"
 
     def get_queryset(self, request):
-        return _with_people(super().get_queryset(request).select_related("series", "key"))
+        return _with_people(
+            super().get_queryset(request).select_related("series", "key"), hub_ids=self._visible_hub_ids(request)
+        )
 
     def has_add_permission(self, request):
         return False  # learners enroll themselves, through the key rules
@@ -219,7 +230,8 @@ class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmi
             "key__code"
         )[:1]
         return _with_people(
-            super().get_queryset(request).select_related("session__series").annotate(key_code=Subquery(key_code))
+            super().get_queryset(request).select_related("session__series").annotate(key_code=Subquery(key_code)),
+            hub_ids=self._visible_hub_ids(request),
         )
 
     def has_add_permission(self, request):

@@ -144,3 +144,22 @@ def test_actions_ignore_another_hubs_rows_slipped_into_the_selection(admin_clien
     theirs["series"].refresh_from_db()
     assert mine["series"].status == Series.Status.PUBLISHED
     assert theirs["series"].status == Series.Status.DRAFT
+
+
+@pytest.mark.parametrize("kind", ["enrollment", "registration"])
+def test_registrant_lists_name_only_the_managers_own_spokes(admin_client, mine, spoke, other_spoke, kind):
+    # Bob's registrant also belongs to a spoke of Dana's hub: that spoke's name is Dana's business.
+    member = mine[kind].user
+    factories.SpokeMembershipFactory(spoke=other_spoke, user=member)
+
+    page = admin_client.get(reverse(f"admin:{ADMINS[kind]}_changelist")).content.decode()
+    assert spoke.name in page
+    assert other_spoke.name not in page
+
+    export = admin_client.post(
+        reverse(f"admin:{ADMINS[kind]}_changelist"),
+        {"action": "export_csv", "_selected_action": [mine[kind].pk]},
+    )
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert spoke.name in body
+    assert other_spoke.name not in body
