@@ -96,7 +96,7 @@ class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/series/series/change_form.html"
     save_on_top = True
     fieldsets = (
-        (None, {"fields": ("hub", "title", "slug", "short_name", "kind", "language", "status")}),
+        (None, {"fields": ("hub", "title", "slug", "short_name", "kind", "language", "status", "previous_cohort")}),
         (_("Description"), {"fields": ("summary", "description")}),
         (_("Audience"), {"fields": ("audience_description", "audience_professions", "audience_settings")}),
         (_("Accreditation"), {"fields": ("accreditation_statement", "credits_per_hour", "max_credits")}),

@@ -64,6 +64,15 @@ class Series(models.Model):
         help_text=_('Shown on the key form: "You should have received this key from …"'),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    previous_cohort = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="later_cohorts",
+        verbose_name=_("previous cohort"),
+        help_text=_("The earlier run of this community of practice, so learners can find its archive."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

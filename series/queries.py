@@ -78,8 +78,13 @@ def open_communities_of_practice(*, now: dt.datetime | None = None, limit: int =
 def series_for_page(*, slug: str) -> Series | None:
     """One published series with its hub, registration facts, and every session with its presenters: 3 queries."""
     session_model = _session_model()
+    # The newest published later cohort, read in the same query as the series.
+    newer = published_series().filter(previous_cohort=OuterRef("pk")).order_by("-created_at", "-pk")
     return (
-        with_registration_facts(published_series().select_related("hub"))
+        with_registration_facts(published_series().select_related("hub", "previous_cohort"))
+        .annotate(
+            newer_cohort_slug=Subquery(newer.values("slug")[:1]), newer_cohort_title=Subquery(newer.values("title")[:1])
+        )
         .prefetch_related(
             Prefetch(
                 "sessions",

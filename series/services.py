@@ -137,6 +137,7 @@ def duplicate_as_cohort(
         copy.title = title
         copy.slug = slug
         copy.status = Series.Status.DRAFT
+        copy.previous_cohort = series
         shift = dt.timedelta(weeks=weeks)
         if copy.registration_opens_at:
             copy.registration_opens_at = _shift_wall_clock(copy.registration_opens_at, shift)

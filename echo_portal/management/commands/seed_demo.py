@@ -327,8 +327,11 @@ class Command(BaseCommand):
         defaults["title"] = f"{spec['title']}: new cohort"
         defaults["registration_opens_at"] = self.now - dt.timedelta(days=7)
         series, _ = Series.objects.get_or_create(
-            slug=_slug(spec["title"], "new-cohort"), defaults={"hub": hub, **defaults}
+            slug=_slug(spec["title"], "new-cohort"), defaults={"hub": hub, "previous_cohort": historical, **defaults}
         )
+        if series.previous_cohort_id != historical.pk:
+            series.previous_cohort = historical
+            series.save(update_fields=["previous_cohort"])
         titles = [item["title"] for item in spec["sessions"]]
         self.upcoming_sessions(series, titles, weekday=plan["weekday"], start=plan["time"], rule=plan["rule"])
         code = spec["enrollment_key"].upper()
