@@ -70,6 +70,28 @@ def spokes_text(user) -> str:
     return "; ".join(membership.spoke.name for membership in user.active_spoke_memberships)
 
 
+PERSON_HEADER = [
+    _("name"),
+    _("email"),
+    _("profession"),
+    _("province or territory"),
+    _("practice settings"),
+    _("spoke"),
+]
+
+
+def person_cells(user) -> list[str]:
+    """Who the learner is, in the columns of PERSON_HEADER (needs the queryset from _with_people)."""
+    return [
+        user.get_full_name(),
+        user.email,
+        user.get_profession_display(),
+        user.province,
+        practice_settings_text(user),
+        spokes_text(user),
+    ]
+
+
 def _with_people(queryset, *, hub_ids: list[int] | None):
     """The learner and their active spokes, in two queries whatever the number of rows.
 
@@ -167,12 +189,7 @@ class EnrollmentAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin)
     @admin.action(description=_("Export the selected enrollments as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         header = [
-            _("name"),
-            _("email"),
-            _("profession"),
-            _("province or territory"),
-            _("practice settings"),
-            _("spoke"),
+            *PERSON_HEADER,
             _("series"),
             _("status"),
             _("enrolled"),
@@ -180,12 +197,7 @@ class EnrollmentAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin)
         ]
         rows = (
             [
-                e.user.get_full_name(),
-                e.user.email,
-                e.user.get_profession_display(),
-                e.user.province,
-                practice_settings_text(e.user),
-                spokes_text(e.user),
+                *person_cells(e.user),
                 e.series.title,
                 e.get_status_display(),
                 e.enrolled_at,
@@ -244,12 +256,7 @@ class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmi
     @admin.action(description=_("Export the selected registrations as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         header = [
-            _("name"),
-            _("email"),
-            _("profession"),
-            _("province or territory"),
-            _("practice settings"),
-            _("spoke"),
+            *PERSON_HEADER,
             _("series"),
             _("session"),
             _("starts"),
@@ -260,12 +267,7 @@ class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmi
         ]
         rows = (
             [
-                r.user.get_full_name(),
-                r.user.email,
-                r.user.get_profession_display(),
-                r.user.province,
-                practice_settings_text(r.user),
-                spokes_text(r.user),
+                *person_cells(r.user),
                 r.session.series.title,
                 r.session.title,
                 r.session.starts_at,
