@@ -12,12 +12,6 @@ from hubs.models import HubMembership, SpokeMembership
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Factories hash a password for everyone they create; the real hasher would dominate these tests' time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def spoke(hub):
     return factories.SpokeFactory(hub=hub, name="Lakeside Long-Term Care Home", kind="long_term_care")
