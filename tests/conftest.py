@@ -156,3 +156,19 @@ def other_hub_manager(db, other_hub):
     user = factories.UserFactory(email="dana@example.org", first_name="Dana", last_name="Other")
     factories.HubMembershipFactory(hub=other_hub, user=user, role="manager")
     return user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_database_sessions(django_db_setup, django_db_blocker):
+    """Threads of in-process Celery workers and SMTP sinks may still hold a connection at the end of the
+    run; PostgreSQL then refuses to drop the test database. End them before pytest-django drops it."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
