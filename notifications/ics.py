@@ -14,14 +14,12 @@ Which METHOD, and which MIME parts, and why:
   message change the event: calendars keep the UID, apply a REQUEST with the
   same UID and a higher SEQUENCE as the new time (the event moves), and a
   METHOD:CANCEL as its removal. Gmail and Apple Mail show such a file as an
-  invitation and add it; Outlook adds it when the file is opened, and
-  matches later files by UID. The file is an attachment, not an extra
-  multipart/alternative part, so our HTML and text bodies stay what every
-  client shows; the outbox builds the MIME message. (Outlook only looks for
-  an iMIP part in the first child of multipart/mixed: adding the same
-  calendar as a third alternative after the HTML, as Google Calendar's own
-  invitations do, would make Outlook show a meeting request too. That is a
-  change to the outbox's message builder, noted for it.)
+  invitation and add it. The outbox also puts the same calendar last among
+  the body's multipart/alternative parts (after text and HTML, as Google
+  Calendar's own invitations do): Outlook looks for an iMIP part only there,
+  and then shows a meeting request; clients that show the last alternative
+  they understand still show our HTML, since none renders text/calendar as
+  the body.
 * A cancellation is the same shape with METHOD:CANCEL and STATUS:CANCELLED.
 * A subscription feed (personal or series) is METHOD:PUBLISH with no ORGANIZER
   or ATTENDEE and is served as `text/calendar; charset=utf-8` without a method

@@ -366,8 +366,20 @@ def build_message(row: OutboundEmail, *, connection=None) -> EmailMultiAlternati
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
     for attachment in row.attachments:
+        if _is_invitation(attachment):
+            # Outlook looks for a scheduling message (iMIP) only among the alternatives of the body, Gmail and
+            # Apple Mail in either place: the invitation goes last among the alternatives, as Google Calendar's own
+            # invitations do, and stays attached as a file for clients that only offer attachments.
+            message.attach_alternative(
+                base64.b64decode(attachment["content_b64"]).decode("utf-8"), attachment["mimetype"]
+            )
         message.attach(_mime_part(attachment))
     return message
+
+
+def _is_invitation(attachment: dict[str, str]) -> bool:
+    mimetype = attachment["mimetype"].replace(" ", "").lower()
+    return mimetype.startswith("text/calendar;") and "method=" in mimetype
 
 
 def _is_permanent(error: Exception) -> bool:

@@ -240,10 +240,13 @@ def test_the_delivered_message_has_a_text_body_an_html_alternative_and_the_invit
     assert message.to == ["alice@example.org"]
     assert message.alternatives[0].mimetype == "text/html"
     parsed = message.message()
-    (calendar_part,) = [part for part in parsed.walk() if part.get_content_type() == "text/calendar"]
+    # The invitation twice: the attached file, and the last body alternative (where Outlook looks for it).
+    alternative, calendar_part = [part for part in parsed.walk() if part.get_content_type() == "text/calendar"]
     assert calendar_part.get_param("method") == "REQUEST"
     assert calendar_part.get_filename() == "echo-sessions.ics"
     assert b"BEGIN:VEVENT" in calendar_part.get_payload(decode=True)
+    assert alternative.get_param("method") == "REQUEST"
+    assert alternative.get_payload(decode=True) == calendar_part.get_payload(decode=True)
 
 
 @pytest.mark.parametrize("count", [2, 8])

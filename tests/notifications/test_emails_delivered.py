@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _calendar_part(message):
-    (part,) = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+    """The attached invitation (the same calendar also stands last among the body's alternatives)."""
+    (part,) = [part for part in message.walk() if part.get_content_type() == "text/calendar" and part.get_filename()]
     return part
 
 

@@ -105,6 +105,34 @@ def test_attachments_travel_base64_in_the_row_and_arrive_intact(django_capture_o
     assert parts["slides.pdf"].get_content() == b"%PDF-1.7 \x00\xff"
 
 
+def test_an_invitation_is_also_the_last_body_alternative_so_outlook_shows_a_meeting_request(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_hello("confirm:7", attachments=[Attachment("invite.ics", ICS, "text/calendar; method=REQUEST")])
+
+    [message] = mail.outbox
+    parsed = email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+    assert parsed.get_content_type() == "multipart/mixed"
+    body, attachment = parsed.get_payload()
+    assert body.get_content_type() == "multipart/alternative"
+    alternatives = body.get_payload()
+    assert [part.get_content_type() for part in alternatives] == ["text/plain", "text/html", "text/calendar"]
+    assert alternatives[-1].get_param("method") == "REQUEST"
+    assert alternatives[-1].get_content().replace("\r\n", "\n") == ICS.replace("\r\n", "\n")
+    # Clients that only list attachments still get the file.
+    assert attachment.get_filename() == "invite.ics"
+
+
+def test_a_calendar_without_a_method_is_only_an_attachment(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_hello("confirm:8", attachments=[Attachment("feed.ics", ICS, "text/calendar")])
+    [message] = mail.outbox
+    parsed = email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+    body, _attachment = parsed.get_payload()
+    assert "text/calendar" not in [part.get_content_type() for part in body.get_payload()]
+
+
 def test_an_unknown_kind_is_refused_and_nothing_is_written():
     with pytest.raises(ValueError, match="Unknown email kind"):
         queue_hello("confirm:6", kind="newsletter")
