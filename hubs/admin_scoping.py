@@ -13,6 +13,7 @@ The hub ids come from `hubs.scoping.managed_hubs`, like every other hub query.
 """
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 
 from .models import HubMembership, SpokeMembership
@@ -52,7 +53,7 @@ class HubScopedAdminMixin:
         if not self._scoped(request):
             return queryset
         if not self.hub_lookup:
-            raise NotImplementedError(f"{type(self).__name__} must set hub_lookup to reach the hub from its model.")
+            raise ImproperlyConfigured(f"{type(self).__name__} must set hub_lookup to reach the hub from its model.")
         # hub_lookup follows foreign keys forward, so the filter adds no duplicate rows (and no distinct(),
         # which would break the delete action).
         return queryset.filter(**{f"{self.hub_lookup}__in": self._hub_ids(request)})
