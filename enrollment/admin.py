@@ -8,9 +8,13 @@ action too), so the admin never edits a status by hand. Each ModelAdmin names it
 import csv
 from collections.abc import Iterable, Iterator
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -18,8 +22,10 @@ from django.utils.translation import ngettext
 from accounts.choices import PracticeSetting
 from hubs.admin_scoping import HubScopedAdminMixin
 from hubs.models import SpokeMembership
+from sessions.models import Session
 
 from . import services
+from .attendance import ParticipantReportError, parse_participant_report
 from .models import Enrollment, EnrollmentKey, Registration
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -208,6 +214,34 @@ class EnrollmentAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin)
         return stream_csv(filename="enrollments.csv", header=header, rows=rows)
 
 
+class AttendanceReportForm(forms.Form):
+    """A past session and the participant report its video platform exported."""
+
+    MAX_BYTES = 5 * 1024 * 1024  # a report of a few thousand participants is well under 1 MB
+
+    session = forms.ModelChoiceField(queryset=Session.objects.none(), label=_("session"))
+    report = forms.FileField(
+        label=_("participant report"),
+        help_text=_(
+            "The CSV file of participants your video platform exports (in Zoom: Reports › Usage › Participants). "
+            "It needs an email column and a minutes column."
+        ),
+    )
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+
+    def clean_report(self) -> list[tuple[str, int]]:
+        upload = self.cleaned_data["report"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB: is it really a participant report?"))
+        try:
+            return parse_participant_report(upload.read())
+        except ParticipantReportError as error:
+            raise forms.ValidationError(error.message) from None
+
+
 @admin.register(Registration)
 class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin):
     hub_lookup = "session__series__hub"
@@ -236,6 +270,7 @@ class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmi
     fields = ("user", "session", "status", "registered_at", "waitlisted_at", "status_changed_at", "attended_minutes")
     actions = ["export_csv", "move_from_waitlist"]
     date_hierarchy = "registered_at"
+    change_list_template = "admin/enrollment/registration/change_list.html"
 
     def get_queryset(self, request):
         key_code = Enrollment.objects.filter(user=OuterRef("user"), series=OuterRef("session__series")).values(
@@ -248,6 +283,65 @@ class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmi
 
     def has_add_permission(self, request):
         return False  # seats are taken through the capacity rules, never typed in
+
+    # -- attendance from a participant report ------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "record-attendance/",
+                self.admin_site.admin_view(self.record_attendance_view),
+                name="enrollment_registration_record_attendance",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_record_attendance": self.has_change_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def _attendance_sessions(self, request):
+        """Sessions that have taken place and were held, among those this person may see."""
+        sessions = Session.objects.filter(status=Session.Status.SCHEDULED, ends_at__lte=timezone.now())
+        if self._scoped(request):
+            sessions = sessions.filter(series__hub__in=self._hub_ids(request))
+        return sessions.select_related("series").order_by("-starts_at")
+
+    def record_attendance_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = AttendanceReportForm(
+            request.POST or None, request.FILES or None, sessions=self._attendance_sessions(request)
+        )
+        if request.method == "POST" and form.is_valid():
+            session = form.cleaned_data["session"]
+            result = services.record_attendance(session=session, rows=form.cleaned_data["report"])
+            self.message_user(request, self._attendance_summary(result), messages.SUCCESS)
+            changelist = reverse("admin:enrollment_registration_changelist")
+            return HttpResponseRedirect(f"{changelist}?session__id__exact={session.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Record attendance from a CSV"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/enrollment/registration/record_attendance.html", context)
+
+    @staticmethod
+    def _attendance_summary(result: services.AttendanceResult) -> str:
+        summary = ngettext(
+            "Attendance recorded for %(count)d registrant.",
+            "Attendance recorded for %(count)d registrants.",
+            result.matched,
+        ) % {"count": result.matched}
+        outside = sorted({*result.unmatched, *result.not_registered})
+        if outside:
+            summary += " " + ngettext(
+                "%(count)d person in the report is not registered: %(emails)s",
+                "%(count)d people in the report are not registered: %(emails)s",
+                len(outside),
+            ) % {"count": len(outside), "emails": ", ".join(outside)}
+        return summary
 
     @admin.display(description=_("key used"), ordering="key_code")
     def key_used(self, obj):
