@@ -107,15 +107,24 @@ def enrollment_confirmed(*, enrollment: Enrollment) -> None:
     )
 
 
-def registrations_confirmed(*, user: User, registrations: Iterable[Registration]) -> None:
-    registrations = sorted(registrations, key=lambda registration: registration.session.starts_at)
-    if not registrations:
-        return
-    sessions = [registration.session for registration in registrations]
+def _batch(registrations: Iterable[Registration]) -> tuple[list[Registration], list[Session], str]:
+    """Registrations in session order, their sessions (series loaded), and a digest naming exactly this batch.
+
+    The digest covers each registration and the moment it took its status: a retry of the same
+    batch gives the same idempotency key, a new pick (or a cancel and re-pick) a new one.
+    """
+    ordered = sorted(registrations, key=lambda registration: registration.session.starts_at)
+    sessions = [registration.session for registration in ordered]
     # The services hand over the sessions they locked, without their series: load them all in one query.
     prefetch_related_objects(sessions, "series")
-    fingerprint = ",".join(f"{registration.pk}@{_stamp(registration)}" for registration in registrations)
-    digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:24]
+    fingerprint = ",".join(f"{registration.pk}@{_stamp(registration)}" for registration in ordered)
+    return ordered, sessions, hashlib.sha256(fingerprint.encode()).hexdigest()[:24]
+
+
+def registrations_confirmed(*, user: User, registrations: Iterable[Registration]) -> None:
+    registrations, sessions, digest = _batch(registrations)
+    if not registrations:
+        return
     queue_email(
         to=user.email,
         language=language_of(user),
@@ -163,15 +172,10 @@ def promoted_from_waitlist(*, registration: Registration) -> None:
 
 
 def registrations_cancelled(*, user: User, registrations: Iterable[Registration]) -> None:
-    registrations = sorted(registrations, key=lambda registration: registration.session.starts_at)
+    registrations, sessions, digest = _batch(registrations)
     if not registrations:
         return
-    sessions = [registration.session for registration in registrations]
-    # The services hand over the sessions they locked, without their series: load them all in one query.
-    prefetch_related_objects(sessions, "series")
     first = registrations[0]
-    fingerprint = ",".join(f"{registration.pk}@{_stamp(registration)}" for registration in registrations)
-    digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:24]
     queue_email(
         to=user.email,
         language=language_of(user),
