@@ -28,6 +28,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
+    # Before the admin: it adds the per-language fields (title_en, title_fr) to the admin's forms.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,6 +49,8 @@ INSTALLED_APPS = [
     "sessions.apps.SessionsConfig",
     "enrollment",
     "notifications",
+    "outreach",
+    "content",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +148,11 @@ ACCOUNT_RATE_LIMITS = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# django-modeltranslation: text staff write in both languages (FAQ, pages, mailings) is stored per language;
+# a French field left empty falls back to the English one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "fr")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
@@ -173,6 +182,13 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ECHO Portal <echo@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONTACT_EMAIL = env("CONTACT_EMAIL", default="echo@localhost")
+# Canada's anti-spam law: every mailing names its sender and a mailing address; the consent wording says them too.
+MAILING_SENDER_NAME = env("MAILING_SENDER_NAME", default="Pallium Canada")
+MAILING_SENDER_ADDRESS = env(
+    "MAILING_SENDER_ADDRESS", default="30 Rosemount Avenue, Suite 100, Ottawa, ON K1Y 1P4, Canada"
+)
+# Who is told of a new partner-interest submission.
+PARTNER_INQUIRY_EMAIL = env("PARTNER_INQUIRY_EMAIL", default=CONTACT_EMAIL)
 
 # Celery: without a broker, tasks run in-process (the only place eager mode is allowed).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -207,6 +223,8 @@ CELERY_BEAT_SCHEDULE = {
     # doubled beat sends nothing twice.
     "queue-due-reminders": {"task": "enrollment.tasks.queue_due_reminders", "schedule": 300.0},
     "queue-recording-followups": {"task": "enrollment.tasks.queue_recording_followups", "schedule": 900.0},
+    # Mailing-list requests never confirmed are deleted after OUTREACH_UNCONFIRMED_DAYS.
+    "purge-unconfirmed-subscribers": {"task": "outreach.tasks.purge_unconfirmed_subscribers", "schedule": 3600.0},
 }
 # Outbox delivery (notifications.services): when the sweeper steps in, when a claim is presumed dead, retries.
 OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
@@ -258,6 +276,11 @@ ENROLLMENT_KEY_FAILURES_PER_USER = env.int("ENROLLMENT_KEY_FAILURES_PER_USER", d
 ENROLLMENT_KEY_USER_WINDOW_SECONDS = env.int("ENROLLMENT_KEY_USER_WINDOW_SECONDS", default=15 * 60)
 ENROLLMENT_KEY_FAILURES_PER_ADDRESS = env.int("ENROLLMENT_KEY_FAILURES_PER_ADDRESS", default=20)
 ENROLLMENT_KEY_ADDRESS_WINDOW_SECONDS = env.int("ENROLLMENT_KEY_ADDRESS_WINDOW_SECONDS", default=60 * 60)
+
+# Public forms (partner interest, stay connected): submissions allowed per client address per window.
+OUTREACH_SUBMISSIONS_PER_ADDRESS = env.int("OUTREACH_SUBMISSIONS_PER_ADDRESS", default=10)
+OUTREACH_ADDRESS_WINDOW_SECONDS = env.int("OUTREACH_ADDRESS_WINDOW_SECONDS", default=60 * 60)
+OUTREACH_UNCONFIRMED_DAYS = env.int("OUTREACH_UNCONFIRMED_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

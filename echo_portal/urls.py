@@ -14,6 +14,7 @@ urlpatterns = [
     path("hubs/", include("hubs.urls")),
     path("", include("enrollment.urls")),
     path("", include("notifications.urls")),
+    path("", include("outreach.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -22,6 +22,8 @@ class OutboundEmail(models.Model):
         REMINDER = "reminder", _("Reminder")
         RECORDING = "recording", _("Recording")
         ACCOUNT = "account", _("Account")
+        OUTREACH = "outreach", _("Partner interest and mailing list")
+        MAILING = "mailing", _("Announcement or newsletter")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):

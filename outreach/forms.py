@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Province
+
+from .models import PartnerInquiry
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see (hidden by the stylesheet, skipped by keyboard and screen readers): bots fill it."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        template_name="outreach/includes/honeypot_field.html",
+    )
+
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class PartnerInquiryForm(HoneypotMixin, forms.ModelForm):
+    class Meta:
+        model = PartnerInquiry
+        fields = [
+            "organisation",
+            "contact_name",
+            "email",
+            "phone",
+            "province",
+            "organisation_kind",
+            "communities_served",
+            "message",
+        ]
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+            "communities_served": forms.Textarea(attrs={"rows": 3}),
+            "message": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "communities_served": _("The regions, towns, First Nations or sectors your organisation serves."),
+            "message": _("What you hope a partnership would bring, and anything we should know."),
+            "phone": _("Optional."),
+        }
+
+    field_order = [*Meta.fields, "website"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", _("Choose…")), *Province.choices]
+        self.fields["organisation_kind"].choices = [("", _("Choose…")), *PartnerInquiry.OrganisationKind.choices]
+
+    def inquiry_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

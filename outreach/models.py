@@ -1,0 +1,115 @@
+"""Partner interest from organisations, and (in outreach.subscribers) the mailing list."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Language, Province
+from hubs.models import Hub
+
+
+class PartnerInquiry(models.Model):
+    """An organisation asking to become a hub partner, followed by staff from first contact to a decision."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONTACTED = "contacted", _("Contacted")
+        IN_DISCUSSION = "in_discussion", _("In discussion")
+        PARTNERED = "partnered", _("Partnered")
+        DECLINED = "declined", _("Declined")
+
+    class OrganisationKind(models.TextChoices):
+        HEALTH_REGION = "health_region", _("Health region or authority")
+        HOSPITAL = "hospital", _("Hospital")
+        LTC_OPERATOR = "ltc_operator", _("Long-term care operator")
+        PRIMARY_CARE_NETWORK = "primary_care_network", _("Primary care network")
+        PARAMEDIC_SERVICE = "paramedic_service", _("Paramedic service")
+        HOME_CARE = "home_care", _("Home care")
+        UNIVERSITY = "university", _("University or college")
+        OTHER = "other", _("Other")
+
+    # Where each status may go next: forward through the conversation, or declined at any point before a decision.
+    TRANSITIONS = {
+        Status.NEW: (Status.CONTACTED, Status.DECLINED),
+        Status.CONTACTED: (Status.IN_DISCUSSION, Status.DECLINED),
+        Status.IN_DISCUSSION: (Status.PARTNERED, Status.DECLINED),
+        Status.PARTNERED: (),
+        Status.DECLINED: (Status.CONTACTED,),
+    }
+
+    organisation = models.CharField(_("organisation"), max_length=200)
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    email = models.EmailField(_("email address"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    province = models.CharField(_("province or territory"), max_length=2, choices=Province.choices)
+    organisation_kind = models.CharField(_("kind of organisation"), max_length=30, choices=OrganisationKind.choices)
+    communities_served = models.TextField(_("communities served"), max_length=2000)
+    message = models.TextField(_("message"), max_length=5000)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    # The day of submission in the site's time zone: the database refuses a second row for one address and day.
+    submitted_on = models.DateField(_("submitted on"), default=timezone.localdate, editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status changed by"),
+    )
+    notes = models.TextField(_("staff notes"), blank=True)
+    hub = models.ForeignKey(
+        Hub,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partner_inquiries",
+        verbose_name=_("hub created"),
+    )
+
+    class Meta:
+        verbose_name = _("partner inquiry")
+        verbose_name_plural = _("partner inquiries")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "submitted_on", name="partner_inquiry_once_a_day"),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_status_display()})"
+
+    def next_statuses(self) -> tuple[str, ...]:
+        return tuple(self.TRANSITIONS.get(self.Status(self.status), ()))
+
+
+class PartnerInquiryChange(models.Model):
+    """One status change of an inquiry: who made it, when, and why."""
+
+    inquiry = models.ForeignKey(
+        PartnerInquiry, on_delete=models.CASCADE, related_name="changes", verbose_name=_("inquiry")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=PartnerInquiry.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=PartnerInquiry.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
