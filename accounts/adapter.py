@@ -6,7 +6,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 
-from notifications.services import queue_rendered_email
+from notifications.outbox import queue_rendered_email
 
 
 class AccountAdapter(DefaultAccountAdapter):

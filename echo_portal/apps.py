@@ -2,9 +2,7 @@ from django.apps import AppConfig
 
 
 class EchoPortalConfig(AppConfig):
+    """Configuration and site-wide commands (seed_demo); no models, no rules."""
+
     name = "echo_portal"
     verbose_name = "ECHO Portal"
-
-    def ready(self):
-        # Every process that changes the programme (web, worker, management commands) drops cached public pages.
-        from . import page_cache  # noqa: F401

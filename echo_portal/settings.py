@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "core",
     "echo_portal",
     "accounts",
     "hubs",
@@ -63,10 +64,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     # allauth limits /accounts/login/; this limits the admin's own login form (see the module).
-    "echo_portal.admin_ratelimit.AdminLoginRateLimitMiddleware",
+    "core.admin_login.AdminLoginRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Anonymous visitors get public pages rendered at most PUBLIC_PAGE_CACHE_SECONDS ago (see the module).
-    "echo_portal.page_cache.PublicPageCacheMiddleware",
+    "core.page_cache.PublicPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -87,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "echo_portal.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -102,6 +103,21 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://echo-portal")
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long a public page rendered for visitors who are not signed in is reused; 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=30)
+# The pages it keeps (URL names); the apps behind them invalidate it when their rows change.
+PUBLIC_PAGE_CACHE_VIEWS = frozenset(
+    {
+        "home",
+        "series:catalog",
+        "series:detail",
+        "echo_sessions:detail",
+        "echo_sessions:past",
+        "hubs:list",
+        "hubs:detail",
+        "about",
+        "privacy",
+        "contact",
+    }
+)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -291,4 +307,4 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-FORM_RENDERER = "echo_portal.forms.FormRenderer"
+FORM_RENDERER = "core.forms.FormRenderer"

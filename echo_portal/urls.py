@@ -4,8 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from accounts.views import set_language
-
-from . import views
+from core.views import healthz
 
 urlpatterns = [
     path("", include("series.urls_home")),
@@ -13,13 +12,12 @@ urlpatterns = [
     path("sessions/", include("sessions.urls")),
     path("hubs/", include("hubs.urls")),
     path("", include("enrollment.urls")),
-    path("", include("notifications.urls")),
     path("", include("outreach.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("contact/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),

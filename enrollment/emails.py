@@ -30,7 +30,7 @@ from accounts.models import User
 from accounts.unsubscribe import reminders_unsubscribe_token
 from notifications import ics
 from notifications.models import OutboundEmail
-from notifications.services import Attachment, EmailToQueue, queue_email
+from notifications.outbox import Attachment, EmailToQueue, queue_email
 from sessions.models import Resource, Session
 
 from .calendar import absolute, session_event

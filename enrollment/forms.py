@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from echo_portal.templatetags.echo_format import format_session_when
+from core.formatting import format_session_when
 from sessions.models import Session
 
 

@@ -65,6 +65,15 @@ class EnrollmentKey(models.Model):
         super().save(*args, **kwargs)
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Enrollment.Status.ACTIVE)
+
+    def current(self):
+        """Enrolled or waiting: everything but withdrawn."""
+        return self.exclude(status=Enrollment.Status.WITHDRAWN)
+
+
 class Enrollment(models.Model):
     """A learner joined a series (community of practice): which key, when."""
 
@@ -92,6 +101,8 @@ class Enrollment(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = EnrollmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("enrollment")
         verbose_name_plural = _("enrollments")
@@ -101,6 +112,25 @@ class Enrollment(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.series}"
+
+    def move_to(self, status: str, *, now=None, also: tuple[str, ...] = ()) -> None:
+        """The one place an enrollment changes status: joining the waitlist sets its place, leaving it clears it."""
+        self.status = status
+        self.waitlisted_at = now if status == self.Status.WAITLISTED else None
+        self.save(update_fields=["status", "waitlisted_at", "updated_at", *also])
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def registered(self):
+        """Holding a seat."""
+        return self.filter(status=Registration.Status.REGISTERED)
+
+    def waitlisted(self):
+        return self.filter(status=Registration.Status.WAITLISTED)
+
+    def current(self):
+        """Registered or waiting: everything but cancelled."""
+        return self.exclude(status=Registration.Status.CANCELLED)
 
 
 class Registration(models.Model):
@@ -125,6 +155,8 @@ class Registration(models.Model):
     status_changed_at = models.DateTimeField(_("status changed"), auto_now=True)
     attended_minutes = models.PositiveIntegerField(_("minutes attended"), null=True, blank=True)
 
+    objects = RegistrationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
@@ -134,6 +166,12 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.session}"
+
+    def move_to(self, status: str, *, now=None) -> None:
+        """The one place a registration changes status: joining the waitlist sets its place, leaving it clears it."""
+        self.status = status
+        self.waitlisted_at = now if status == self.Status.WAITLISTED else None
+        self.save(update_fields=["status", "waitlisted_at", "status_changed_at"])
 
     @property
     def attended(self) -> bool:

@@ -160,3 +160,10 @@ def registrants(*, session: Session) -> QuerySet[Registration]:
         .select_related("user")
         .order_by("status", "waitlisted_at", "registered_at", "pk")
     )
+
+
+def viewer_is_registrant(*, session: Session, user) -> bool:
+    """Whether registrants-only materials may be shown to this viewer: one query when signed in, none otherwise."""
+    if not user.is_authenticated:
+        return False
+    return session.registrations.registered().filter(user=user).exists()

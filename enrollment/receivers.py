@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from notifications.services import queue_bulk
+from notifications.outbox import queue_bulk
 from sessions.models import Session
 from sessions.signals import session_changed
 

@@ -18,7 +18,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
-from notifications.services import queue_bulk
+from notifications.outbox import queue_bulk
 from sessions.models import Resource, Session
 
 from . import emails

@@ -12,13 +12,15 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from echo_portal.templatetags.echo_format import format_time
+from core.formatting import format_time
+from core.ratelimit import Lockout
 from series.models import Series
 
 from . import queries, services
 from .forms import EnrollmentKeyForm, RegistrationForm
+from .key_limits import key_guess_lockout, record_wrong_key
 from .models import Enrollment, Registration
-from .ratelimit import Lockout, key_guess_lockout, record_wrong_key
+from .registration import registration_state
 
 PENDING_KEY = "enrollment:pending-key"
 STATE_REFUSED_STATUS = 409  # a POST to a series that takes nothing now: nothing changed
@@ -91,9 +93,9 @@ def enroll(request, slug):
     context = {"series": series, "enrollment": enrollment}
     if enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED:
         return render(request, "enrollment/enroll.html", context)
-    state = services.registration_state(series=series)
-    if state != services.OPEN:
-        context["closed_message"] = services.registration_state_message(series=series, state=state)
+    availability = registration_state(series)
+    if not availability.takes_registrations:
+        context["closed_message"] = availability.message
         return render(
             request, "enrollment/enroll.html", context, status=STATE_REFUSED_STATUS if request.method == "POST" else 200
         )
@@ -145,9 +147,9 @@ def register(request, slug):
     """Pick sessions of a series; consent on the first registration."""
     series = _published_series(slug)
     context = {"series": series}
-    state = services.registration_state(series=series)
-    if state != services.OPEN:
-        context["closed_message"] = services.registration_state_message(series=series, state=state)
+    availability = registration_state(series)
+    if not availability.takes_registrations:
+        context["closed_message"] = availability.message
         status = STATE_REFUSED_STATUS if request.method == "POST" else 200
         return render(request, "enrollment/register.html", context, status=status)
     enrollment = queries.enrollment_for(user=request.user, series=series)

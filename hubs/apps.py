@@ -7,4 +7,10 @@ class HubsConfig(AppConfig):
     verbose_name = _("Hub partners")
 
     def ready(self):
+        from core.page_cache import invalidate_on_change
+
         from . import signals  # noqa: F401  (connects the receivers)
+        from .models import Hub, HubMembership, Spoke, SpokeInvitation, SpokeMembership
+
+        # Public pages show these rows: any change drops the cached copies.
+        invalidate_on_change(Hub, HubMembership, Spoke, SpokeMembership, SpokeInvitation)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Profession, Province
 from enrollment import participation
 from enrollment.models import Registration
+from sessions import queries as session_queries
 
 from . import queries, scoping, services
 from .forms import InvitationForm, PeriodForm, SpokeForm
@@ -57,7 +58,7 @@ def dashboard(request, slug):
             active_spokes=[spoke for spoke in spokes if spoke.archived_at is None],
             pending_request_count=sum(spoke.request_count for spoke in spokes),
             summary=participation.participation_summary(hub=hub, period=period),
-            upcoming=queries.upcoming_programming(hub=hub),
+            upcoming=session_queries.upcoming_for_hub(hub=hub),
         ),
     )
 

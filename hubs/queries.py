@@ -1,6 +1,5 @@
 """Reads for the hub portal. Every function starts from a queryset or hub that `hubs.scoping` handed out."""
 
-from django.apps import apps
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -15,21 +14,6 @@ def with_member_counts(spokes: QuerySet[Spoke]) -> QuerySet[Spoke]:
         member_count=Count("memberships", filter=Q(memberships__status=ACTIVE)),
         request_count=Count("memberships", filter=Q(memberships__status=REQUESTED)),
     ).order_by("archived_at", "name")
-
-
-def upcoming_programming(*, hub: Hub, limit: int = 10) -> list:
-    """The hub's own next sessions (series whose hub is this hub), soonest first."""
-    session_model = apps.get_model("echo_sessions", "Session")
-    return list(
-        session_model.objects.filter(
-            series__hub=hub,
-            series__status="published",
-            status="scheduled",
-            starts_at__gte=timezone.now(),
-        )
-        .select_related("series")
-        .order_by("starts_at", "pk")[:limit]
-    )
 
 
 def members_with_spokes(members: QuerySet, *, hub: Hub, spoke: Spoke | None = None) -> QuerySet:

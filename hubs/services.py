@@ -122,7 +122,7 @@ def invitation_url(invitation: SpokeInvitation) -> str:
 @transaction.atomic
 def invite_to_spoke(*, spoke: Spoke, email: str, language: str, invited_by) -> SpokeInvitation:
     """Invite `email` to `spoke`; a still-pending invitation to the same address is replaced by this one."""
-    from notifications.services import queue_email
+    from notifications.outbox import queue_email
 
     email = _normalize_email(email)
     if spoke.archived_at is not None:

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import outbox
 from .models import OutboundEmail
 
 
@@ -43,7 +43,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send the selected emails again"), permissions=["resend"])
     def resend(self, request, queryset):
         chosen = list(queryset.values_list("pk", "status"))
-        count = services.resend(outbound_ids=[pk for pk, _status in chosen])
+        count = outbox.resend(outbound_ids=[pk for pk, _status in chosen])
         skipped = len(chosen) - count
         if count:
             self.message_user(

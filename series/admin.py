@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from enrollment.models import Enrollment, EnrollmentKey, Registration
+from enrollment.services.cohorts import duplicate_as_cohort
 from hubs.admin_scoping import HubScopedAdminMixin
+from sessions import schedule
 from sessions.models import Session
 from sessions.services import save_edited_session
 
@@ -140,7 +142,7 @@ class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("next session"), ordering="next_session_starts_at")
     def next_session(self, obj):
-        from echo_portal.templatetags.echo_format import format_date
+        from core.formatting import format_date
 
         return format_date(obj.next_session_starts_at) if obj.next_session_starts_at else "—"
 
@@ -199,7 +201,7 @@ class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
             form = DuplicateCohortForm(request.POST, source=source)
             if form.is_valid():
                 try:
-                    copy = services.duplicate_as_cohort(
+                    copy = duplicate_as_cohort(
                         series=source,
                         title=form.cleaned_data["title"],
                         slug=form.cleaned_data["slug"],
@@ -277,7 +279,7 @@ class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         occurrences = []
         if request.method == "POST" and form.is_valid():
             try:
-                occurrences = services.plan_schedule(
+                occurrences = schedule.plan_schedule(
                     first_date=form.cleaned_data["first_date"],
                     start_time=form.cleaned_data["start_time"],
                     duration_minutes=form.cleaned_data["duration_minutes"],
@@ -288,7 +290,7 @@ class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
                 if not occurrences:
                     raise ValidationError(_("These settings give no session: check the dates."))
                 if "create" in request.POST:
-                    created = services.create_scheduled_sessions(
+                    created = schedule.create_scheduled_sessions(
                         series=series,
                         occurrences=occurrences,
                         title=form.cleaned_data["title"],

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sessions.schedule import Rule
+
 from .models import Series
-from .services import Rule
 
 RULE_CHOICES = [
     (Rule.WEEKLY, _("Every week")),

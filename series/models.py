@@ -8,6 +8,11 @@ from accounts.fields import MultipleChoiceField
 from hubs.models import Hub
 
 
+class SeriesQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Series.Status.PUBLISHED)
+
+
 class Series(models.Model):
     """A community of practice or any run of sessions; a single webinar is a series of one."""
 
@@ -75,6 +80,8 @@ class Series(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SeriesQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("series")

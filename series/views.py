@@ -4,9 +4,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from sessions.queries import upcoming_sessions_by_day
+from enrollment import catalog as queries
+from enrollment.catalog import upcoming_sessions_by_day
 
-from . import queries
 from .forms import CatalogFilterForm
 
 CATALOG_PAGE_SIZE = 24

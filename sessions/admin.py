@@ -110,7 +110,7 @@ class SessionAdmin(HubScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def when(self, obj):
-        from echo_portal.templatetags.echo_format import format_session_when
+        from core.formatting import format_session_when
 
         return format_session_when(obj.starts_at, obj.ends_at)
 
@@ -178,7 +178,7 @@ class SessionAdmin(HubScopedAdminMixin, admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return None
-        from echo_portal.templatetags.echo_format import format_session_when
+        from core.formatting import format_session_when
 
         return _action_form(
             self,

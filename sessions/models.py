@@ -26,6 +26,21 @@ class Presenter(models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
+class SessionQuerySet(models.QuerySet):
+    def scheduled(self):
+        return self.filter(status=Session.Status.SCHEDULED)
+
+    def upcoming(self, *, now=None):
+        """Not over yet: a session that has started but not ended is still upcoming for its join link."""
+        return self.filter(ends_at__gt=now or timezone.now())
+
+    def held(self, *, now=None):
+        return self.filter(ends_at__lte=now or timezone.now())
+
+    def of_published_series(self):
+        return self.filter(series__status=Series.Status.PUBLISHED)
+
+
 class Session(models.Model):
     """One virtual session (usually an hour) of a series. Times are stored in UTC."""
 
@@ -47,6 +62,8 @@ class Session(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("session")

@@ -1,42 +1,18 @@
-"""Reads for the session pages and the home page's upcoming list: fixed query counts."""
+"""Reads for the session pages, the archive and the facts series cards show about their sessions: fixed query counts."""
 
 import datetime as dt
-import itertools
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from series.models import Series
-from series.registration import attach_series_facts, with_series_registration_facts
 
 from .models import Resource, Session
 
-REGISTERED = "registered"  # enrollment.models.Registration.Status.REGISTERED (sessions does not import enrollment)
-
 
 def public_sessions() -> QuerySet[Session]:
-    return Session.objects.filter(series__status=Series.Status.PUBLISHED)
-
-
-def upcoming_sessions(*, now: dt.datetime | None = None, limit: int = 40) -> list[Session]:
-    """Scheduled sessions not yet over, soonest first, each with its series' registration facts: one query."""
-    now = now or timezone.now()
-    queryset = with_series_registration_facts(
-        public_sessions()
-        .filter(status=Session.Status.SCHEDULED, ends_at__gt=now)
-        .select_related("series", "series__hub")
-        .order_by("starts_at", "pk")
-    )
-    return attach_series_facts(queryset[:limit])
-
-
-def upcoming_sessions_by_day(*, now: dt.datetime | None = None, limit: int = 40) -> list[tuple[dt.date, list]]:
-    """The upcoming sessions grouped by their day in the viewer's time zone."""
-    sessions = upcoming_sessions(now=now, limit=limit)
-    return [
-        (day, list(group))
-        for day, group in itertools.groupby(sessions, key=lambda s: timezone.localtime(s.starts_at).date())
-    ]
+    return Session.objects.of_published_series()
 
 
 def published_resources() -> QuerySet[Resource]:
@@ -52,13 +28,6 @@ def session_for_page(*, pk: int) -> Session | None:
         .filter(pk=pk)
         .first()
     )
-
-
-def viewer_is_registrant(*, session: Session, user) -> bool:
-    """Whether registrants-only materials may be shown to this viewer: one query when signed in, none otherwise."""
-    if not user.is_authenticated:
-        return False
-    return session.registrations.filter(user=user, status=REGISTERED).exists()
 
 
 def past_sessions(*, now: dt.datetime | None = None, text: str = "", series: Series | None = None, language: str = ""):
@@ -94,4 +63,29 @@ def series_with_past_sessions(*, now: dt.datetime | None = None) -> QuerySet[Ser
         )
         .distinct()
         .order_by("title")
+    )
+
+
+def with_schedule_facts(queryset: QuerySet[Series], *, now: dt.datetime) -> QuerySet[Series]:
+    """Next session start and how many sessions the series has, as subqueries."""
+    sessions = Session.objects.scheduled().filter(series=OuterRef("pk")).order_by()
+    return queryset.annotate(
+        next_session_starts_at=Subquery(
+            sessions.filter(ends_at__gt=now).values("series").annotate(first=Min("starts_at")).values("first")[:1]
+        ),
+        session_count=Coalesce(
+            Subquery(sessions.values("series").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
+            Value(0),
+        ),
+    )
+
+
+def upcoming_for_hub(*, hub, limit: int = 10) -> list[Session]:
+    """The hub's own next sessions (series whose hub is this hub), soonest first."""
+    return list(
+        public_sessions()
+        .scheduled()
+        .filter(series__hub=hub, starts_at__gte=timezone.now())
+        .select_related("series")
+        .order_by("starts_at", "pk")[:limit]
     )

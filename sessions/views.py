@@ -3,6 +3,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from enrollment.queries import viewer_is_registrant
+
 from . import queries
 from .forms import PastSessionFilterForm
 
@@ -15,7 +17,7 @@ def detail(request, pk):
     if session is None:
         raise Http404
     resources = list(session.resources.all())
-    if any(r.visibility == r.Visibility.REGISTRANTS for r in resources) and not queries.viewer_is_registrant(
+    if any(r.visibility == r.Visibility.REGISTRANTS for r in resources) and not viewer_is_registrant(
         session=session, user=request.user
     ):
         resources = [r for r in resources if r.visibility == r.Visibility.PUBLIC]

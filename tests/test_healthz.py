@@ -16,7 +16,7 @@ def test_healthy(client):
 
 
 def test_database_down_is_503(client, monkeypatch):
-    from echo_portal import views
+    from core import views
 
     class BrokenCursor:
         def __enter__(self):

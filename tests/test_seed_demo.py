@@ -1,7 +1,6 @@
 """`manage.py seed_demo` loads the real programme and dated upcoming cohorts, and a second run changes nothing."""
 
 import io
-import time
 import zoneinfo
 
 import pytest
@@ -33,18 +32,16 @@ def _snapshot():
 
 @pytest.fixture
 def seeded(db):
-    started = time.monotonic()
     _seed()
-    return time.monotonic() - started
 
 
-def test_seed_is_fast_and_idempotent(seeded):
+def test_seed_is_idempotent(seeded):
+    # How long seeding takes is not asserted here (a timed unit test fails on a busy machine); make run prints it.
     first = _snapshot()
 
     _seed()
 
     assert _snapshot() == first
-    assert seeded < 5
 
 
 def test_national_hub_and_clearly_fictional_demo_hubs_with_spokes(seeded):

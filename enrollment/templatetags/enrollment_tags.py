@@ -1,10 +1,9 @@
 """Fragments the catalog pages show about the viewer's own enrollment and registrations.
 
-The catalog (series, sessions) must not import enrollment; its templates load
-these tags instead, so the join link and "you are registered" states come from
-one place. Each tag costs a fixed number of queries: none for visitors, one
+The catalog templates (series, sessions) load these tags, so the join link and
+"you are registered" states come from one place. Each tag costs a fixed number of queries: none for visitors, one
 (registration_panel) or two (series_actions) for a signed-in learner, given a
-series annotated by series.registration.with_registration_facts as the catalog
+series annotated by enrollment.registration.with_registration_facts as the catalog
 reads it (a bare series costs series_actions one more).
 """
 
@@ -14,8 +13,8 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from enrollment import services
 from enrollment.models import Enrollment, Registration
+from enrollment.registration import registration_state
 from series.models import Series
 
 register = template.Library()
@@ -63,7 +62,7 @@ def registration_panel(context, session):
 def series_actions(context, series):
     """The call to action of a series page: enroll with a key, register, or why not."""
     request, user = _viewer(context)
-    state = services.registration_state(series=series)
+    availability = registration_state(series)
     enrollment = None
     upcoming_count = 0
     if user is not None:
@@ -84,10 +83,8 @@ def series_actions(context, series):
         "enrollment": enrollment,
         "is_enrolled": enrolled,
         "is_waitlisted": enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED,
-        "is_open": state == services.OPEN,
-        "closed_message": ""
-        if state == services.OPEN
-        else services.registration_state_message(series=series, state=state),
+        "is_open": availability.takes_registrations,
+        "closed_message": "" if availability.takes_registrations else availability.message,
         "needs_key": needs_key,
         "upcoming_count": upcoming_count,
         "action_url": target if user is not None else _sign_in_url(target),

@@ -2,7 +2,7 @@
 
 from django import template
 
-from series.registration import registration_state as compute_registration_state
+from enrollment.registration import registration_state as compute_registration_state
 
 register = template.Library()
 

@@ -556,7 +556,7 @@ def write_report(
         "",
         "### As visitors who are not signed in get them",
         "",
-        "With the public page cache (echo_portal/page_cache.py, PUBLIC_PAGE_CACHE_SECONDS=30): a page is",
+        "With the public page cache (core/page_cache.py, PUBLIC_PAGE_CACHE_SECONDS=30): a page is",
         "rendered once per language and reused; each visitor still gets their own CSRF token.",
         "",
         *table(cached, bare_cached),

@@ -15,6 +15,7 @@ from django.db import connection
 
 from enrollment import services
 from enrollment.models import Enrollment, Registration
+from enrollment.services import locks
 from series.models import Series
 from sessions.models import Session
 from tests import factories
@@ -51,24 +52,24 @@ def _race(action, users):
 
 def _widen_window(monkeypatch, name):
     """Sleep after the availability count, between the check and the insert."""
-    counted = getattr(services, name)
+    counted = getattr(locks, name)
 
     def slow(*args, **kwargs):
         result = counted(*args, **kwargs)
         time.sleep(WINDOW_SECONDS)
         return result
 
-    monkeypatch.setattr(services, name, slow)
+    monkeypatch.setattr(locks, name, slow)
 
 
 def _without_session_lock(monkeypatch):
     monkeypatch.setattr(
-        services, "_lock_sessions", lambda ids: list(Session.objects.filter(pk__in=set(ids)).order_by("pk"))
+        locks, "lock_sessions", lambda ids: list(Session.objects.filter(pk__in=set(ids)).order_by("pk"))
     )
 
 
 def _without_series_lock(monkeypatch):
-    monkeypatch.setattr(services, "_lock_series", lambda series_id: Series.objects.get(pk=series_id))
+    monkeypatch.setattr(locks, "lock_series", lambda series_id: Series.objects.get(pk=series_id))
 
 
 def _session_race():
@@ -104,7 +105,7 @@ def _series_race():
 
 
 def test_forty_learners_racing_for_five_session_seats_never_overbook(monkeypatch):
-    _widen_window(monkeypatch, "_seats_taken")
+    _widen_window(monkeypatch, "seats_taken")
 
     registered, waitlisted = _session_race()
 
@@ -115,7 +116,7 @@ def test_forty_learners_racing_for_five_session_seats_never_overbook(monkeypatch
 
 
 def test_the_session_race_overbooks_without_the_lock(monkeypatch):
-    _widen_window(monkeypatch, "_seats_taken")
+    _widen_window(monkeypatch, "seats_taken")
     _without_session_lock(monkeypatch)
 
     outcomes = []
@@ -130,7 +131,7 @@ def test_the_session_race_overbooks_without_the_lock(monkeypatch):
 
 
 def test_forty_learners_racing_for_five_places_in_a_series_never_overbook(monkeypatch):
-    _widen_window(monkeypatch, "_active_enrollments")
+    _widen_window(monkeypatch, "active_enrollments")
 
     active, waitlisted = _series_race()
 
@@ -139,7 +140,7 @@ def test_forty_learners_racing_for_five_places_in_a_series_never_overbook(monkey
 
 
 def test_the_series_race_overbooks_without_the_lock(monkeypatch):
-    _widen_window(monkeypatch, "_active_enrollments")
+    _widen_window(monkeypatch, "active_enrollments")
     _without_series_lock(monkeypatch)
 
     outcomes = []

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from enrollment import queries
 from enrollment.models import Registration
+from enrollment.registration import with_registration_facts
 from series.models import Series
-from series.registration import with_registration_facts
 from tests import factories
 
 pytestmark = pytest.mark.django_db

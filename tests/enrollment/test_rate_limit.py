@@ -119,14 +119,15 @@ def test_the_wait_is_told_in_french_to_a_french_speaker(client, ltc, limits, ena
 
 @pytest.mark.redis
 def test_the_limit_holds_in_the_shared_redis_cache(client, clinician, ltc, limits, redis_cache):
+    from enrollment.key_limits import _counters
+
+    per_user = _counters(user_id=clinician.pk, client_address="")[0]
     client.force_login(clinician)
     try:
         for attempt in range(5):
             assert _guess(client, ltc, f"WRONG{attempt}").status_code == 200
         assert _guess(client, ltc, "LTC2122").status_code == 429
-        assert redis_cache.get(f"enrollment-key-failures:user:{clinician.pk}") == 5
+        assert redis_cache.get(per_user.key) == 5
     finally:
-        redis_cache.delete_many(
-            [f"enrollment-key-failures:user:{clinician.pk}", f"enrollment-key-failures:user:{clinician.pk}:until"]
-        )
+        redis_cache.delete_many([per_user.key, f"{per_user.key}:until"])
     assert not Enrollment.objects.exists()

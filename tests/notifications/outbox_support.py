@@ -126,7 +126,7 @@ def outbox_templates_fixture(settings):
 
 
 def queue_hello(key: str = "test:hello", *, to: str = "alice@example.org", language: str = "en", **extra):
-    from notifications.services import queue_email
+    from notifications.outbox import queue_email
 
     return queue_email(
         to=to,

@@ -7,9 +7,10 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from notifications import services
+from notifications import delivery
+from notifications.delivery import Outcome, claim, deliver, deliver_many
 from notifications.models import OutboundEmail
-from notifications.services import Outcome, claim, deliver, deliver_many, retry_delay
+from notifications.policy import retry_delay
 from notifications.tasks import deliver_email
 from tests.notifications.outbox_support import (  # noqa: F401 - fixtures
     free_port,
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("outbox_templates")
 
 def _queued(key="confirm:1", **kwargs) -> OutboundEmail:
     # Nothing is published after commit: the test decides when delivery runs.
-    with mock.patch("notifications.services.publish_deliveries"):
+    with mock.patch("notifications.tasks.publish_deliveries"):
         row = queue_hello(key, **kwargs)
     assert row is not None
     return row
@@ -169,7 +170,7 @@ def test_a_claim_held_by_a_live_worker_is_respected_and_one_abandoned_is_taken_o
     row = _queued()
     assert claim(outbound_id=row.pk) is not None
     assert claim(outbound_id=row.pk) is None
-    assert 290 < services.held_for(outbound_id=row.pk) <= 300
+    assert 290 < delivery.held_for(outbound_id=row.pk) <= 300
 
     # The worker holding it died six minutes ago.
     OutboundEmail.objects.filter(pk=row.pk).update(claimed_at=timezone.now() - timedelta(minutes=6))

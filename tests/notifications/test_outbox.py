@@ -11,7 +11,7 @@ from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from notifications.models import OutboundEmail
-from notifications.services import Attachment, EmailToQueue, queue_bulk
+from notifications.outbox import Attachment, EmailToQueue, queue_bulk
 from tests.notifications.outbox_support import outbox_templates_fixture, queue_hello  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("outbox_templates")]

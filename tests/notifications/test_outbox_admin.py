@@ -15,7 +15,7 @@ CHANGELIST = reverse("admin:notifications_outboundemail_changelist")
 
 
 def _row(key: str, status: str, **kwargs) -> OutboundEmail:
-    with mock.patch("notifications.services.publish_deliveries"):
+    with mock.patch("notifications.tasks.publish_deliveries"):
         row = queue_hello(key, **kwargs)
     OutboundEmail.objects.filter(pk=row.pk).update(
         status=status, last_error="550 5.1.1 No such user" * (status == "failed")

@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
-from notifications.services import claim_due, release_abandoned, sweep
+from notifications.sweeper import claim_due, release_abandoned
 from notifications.tasks import sweep_outbox
 from tests.notifications.outbox_support import (  # noqa: F401 - fixtures
     outbox_templates_fixture,
@@ -20,9 +20,16 @@ from tests.notifications.outbox_support import (  # noqa: F401 - fixtures
 pytestmark = pytest.mark.usefixtures("outbox_templates")
 
 
+def sweep(**options):
+    """The sweeper as the periodic task runs it, publishing through whatever `tasks.publish_deliveries` is now."""
+    from notifications import sweeper, tasks
+
+    return sweeper.sweep(publish=tasks.publish_deliveries, **options)
+
+
 def _lost(key: str, *, minutes_ago: float = 2, **kwargs) -> OutboundEmail:
     """A row whose after-commit task never reached a worker."""
-    with mock.patch("notifications.services.publish_deliveries"):
+    with mock.patch("notifications.tasks.publish_deliveries"):
         row = queue_hello(key, **kwargs)
     written = timezone.now() - timedelta(minutes=minutes_ago)
     OutboundEmail.objects.filter(pk=row.pk).update(created_at=written, next_attempt_at=written + timedelta(minutes=1))
@@ -46,7 +53,7 @@ def test_rows_waiting_more_than_a_minute_are_sent_and_younger_ones_left_to_their
 def test_a_row_handed_out_is_not_handed_out_again_by_the_next_sweep():
     _lost("confirm:1")
 
-    with mock.patch("notifications.services.publish_deliveries") as publish:
+    with mock.patch("notifications.tasks.publish_deliveries") as publish:
         first, second = sweep(), sweep()
 
     assert len(first) == 1
@@ -130,7 +137,7 @@ def test_two_sweepers_at_once_hand_out_disjoint_rows_and_each_email_is_sent_once
 def test_a_backlog_larger_than_one_round_drains_in_one_sweep():
     rows = [_lost(f"recording:1:{n}") for n in range(25)]
 
-    with mock.patch("notifications.services.publish_deliveries") as publish:
+    with mock.patch("notifications.tasks.publish_deliveries") as publish:
         handed_out = sweep(limit=10)
 
     assert sorted(handed_out) == sorted(row.pk for row in rows)

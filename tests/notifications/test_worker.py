@@ -8,7 +8,7 @@ from django.db import transaction
 
 from echo_portal.celery import app
 from notifications.models import OutboundEmail
-from notifications.services import EmailToQueue, queue_bulk
+from notifications.outbox import EmailToQueue, queue_bulk
 from notifications.tasks import sweep_outbox
 from tests.notifications.outbox_support import (  # noqa: F401 - fixtures
     celery_queue_fixture,
@@ -92,7 +92,7 @@ def test_a_fan_out_is_delivered_in_batches_with_one_connection_each(worker, smtp
 
 def test_the_sweep_runs_on_the_worker_and_sends_what_was_missed(worker, smtp_sink, settings):
     settings.OUTBOX_SWEEP_AFTER_SECONDS = 0
-    with mock.patch("notifications.services.publish_deliveries"):
+    with mock.patch("notifications.tasks.publish_deliveries"):
         queue_hello("confirm:1")
     assert smtp_sink.received == []
 

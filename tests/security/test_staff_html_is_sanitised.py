@@ -36,7 +36,7 @@ def test_script_handlers_and_javascript_links_never_reach_the_series_page(client
 
 
 def test_the_sanitize_filter_keeps_safe_markup_and_drops_the_rest():
-    from echo_portal.templatetags.echo_format import sanitize
+    from core.templatetags.echo_format import sanitize
 
     cleaned = str(sanitize(HOSTILE))
 

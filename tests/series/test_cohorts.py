@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from enrollment.services.cohorts import duplicate_as_cohort
 from series.models import Series
-from series.services import duplicate_as_cohort
 from tests import factories
 
 pytestmark = pytest.mark.django_db

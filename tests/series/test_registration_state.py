@@ -6,8 +6,8 @@ import zoneinfo
 import pytest
 from django.utils import timezone, translation
 
+from enrollment.registration import open_for_registration_q, registration_state, with_registration_facts
 from series.models import Series
-from series.registration import open_for_registration_q, registration_state, with_registration_facts
 from tests.factories import EnrollmentFactory, SeriesFactory, SessionFactory
 
 

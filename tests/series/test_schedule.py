@@ -6,7 +6,8 @@ import zoneinfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from series.services import Rule, create_scheduled_sessions, duplicate_as_cohort, plan_schedule
+from enrollment.services.cohorts import duplicate_as_cohort
+from sessions.schedule import Rule, create_scheduled_sessions, plan_schedule
 from tests.factories import EnrollmentKeyFactory, PresenterFactory, SeriesFactory, SessionFactory
 
 EASTERN = zoneinfo.ZoneInfo("America/Toronto")

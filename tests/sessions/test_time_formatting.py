@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from echo_portal.templatetags.echo_format import (
+from core.formatting import (
     format_credits,
     format_session_when,
     format_time_range,

@@ -23,8 +23,8 @@ from django.utils.text import slugify
 from enrollment.models import EnrollmentKey
 from hubs.models import Hub, Spoke
 from series.models import Series
-from series.services import Rule, plan_schedule
 from sessions.models import Presenter, Resource, Session
+from sessions.schedule import Rule, plan_schedule
 
 FACTS = Path(__file__).resolve().parents[2] / "demo" / "demo-programme.json"
 EASTERN = zoneinfo.ZoneInfo("America/Toronto")

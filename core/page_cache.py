@@ -12,7 +12,9 @@ What keeps it correct:
 - the page's CSRF tokens (the language switch is a POST form) are not shared: they are taken out
   when a page is stored and each visitor's own token is put in when it is served, so Django's CSRF
   middleware sets the visitor's cookie exactly as for a freshly rendered page;
-- a change staff make to the programme (series, sessions, hubs) invalidates every entry at once;
+- a change staff make to the programme invalidates every entry at once: the apps whose rows make up
+  those pages connect their models with `invalidate_on_change`, and services that change them with
+  `QuerySet.update()` (which sends no signal) call `invalidate_public_pages()` themselves;
   counts that move with registrations (seats left) may lag by at most the cache time for visitors
   who are not signed in, while the registration form itself is always live.
 """
@@ -27,22 +29,6 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
-CACHEABLE_VIEWS = frozenset(
-    {
-        "home",
-        "series:catalog",
-        "series:detail",
-        "echo_sessions:detail",
-        "echo_sessions:past",
-        "hubs:list",
-        "hubs:detail",
-        "about",
-        "privacy",
-        "contact",
-    }
-)
-# Apps whose rows make up those pages: a change to any of them invalidates every cached page.
-PROGRAMME_APPS = frozenset({"series", "echo_sessions", "hubs"})
 VERSION_KEY = "public-page:version"
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
@@ -60,14 +46,18 @@ def invalidate_public_pages() -> None:
         cache.add(VERSION_KEY, 1, timeout=None)
 
 
-def _on_programme_change(sender, **kwargs) -> None:
-    if sender._meta.app_label in PROGRAMME_APPS:
-        invalidate_public_pages()
+def _on_change(sender, **kwargs) -> None:
+    invalidate_public_pages()
 
 
-post_save.connect(_on_programme_change, dispatch_uid="page_cache_post_save")
-post_delete.connect(_on_programme_change, dispatch_uid="page_cache_post_delete")
-m2m_changed.connect(_on_programme_change, dispatch_uid="page_cache_m2m_changed")
+def invalidate_on_change(*models) -> None:
+    """Drop every cached page whenever a row of these models is saved or deleted, or their m2m links change."""
+    for model in models:
+        uid = f"page_cache:{model._meta.label}"
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}:save")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}:delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(_on_change, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")
 
 
 def _has_waiting_messages(request: HttpRequest) -> bool:
@@ -81,7 +71,7 @@ def _eligible(request: HttpRequest) -> bool:
         _seconds() > 0
         and request.method in ("GET", "HEAD")
         and match is not None
-        and match.view_name in CACHEABLE_VIEWS
+        and match.view_name in settings.PUBLIC_PAGE_CACHE_VIEWS
         and not request.user.is_authenticated
         and not _has_waiting_messages(request)
     )

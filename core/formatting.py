@@ -7,20 +7,18 @@ St. John's or Vancouver must not have to convert "12:00" in their head:
     Thursday, March 10, 2022, 12:00 – 1:00 p.m. ET
     jeudi 10 mars 2022, 12 h 00 à 13 h 00 HE
 
-The functions are plain Python so views, emails and tests can call them; the
-filters wrap them for templates.
+The functions are plain Python so services, views, emails and tests can call them;
+`core/templatetags/echo_format.py` wraps them as template filters, as Django's `date`
+filter wraps `formats.date_format`.
 """
 
 import datetime as dt
 from decimal import Decimal
 
 import nh3
-from django import template
 from django.utils import dateformat, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext, pgettext
-
-register = template.Library()
 
 # Abbreviations zoneinfo gives for Canadian (and US) zones, by the zone family they belong to.
 _ZONE_FAMILIES = {
@@ -146,42 +144,6 @@ def format_credits(value: Decimal | int | float | None) -> str:
     return ngettext("%(credits)s credit", "%(credits)s credits", count) % {"credits": shown}
 
 
-@register.filter
-def session_when(session) -> str:
-    """{{ session|session_when }}: the full date and time range of a session."""
-    return format_session_when(session.starts_at, session.ends_at)
-
-
-@register.filter
-def time_range(session) -> str:
-    """{{ session|time_range }}: "12:00 – 1:00 p.m. ET", for lists already grouped by day."""
-    return format_time_range(session.starts_at, session.ends_at)
-
-
-@register.filter
-def long_date(value) -> str:
-    """{{ value|long_date }}: "Thursday, March 10, 2022" in the active time zone."""
-    return format_date(value) if value else ""
-
-
-@register.filter
-def day_month(value) -> str:
-    """{{ value|day_month }}: "3 March"."""
-    return format_day_month(value) if value else ""
-
-
-@register.filter
-def clock(value) -> str:
-    """{{ value|clock }}: "12:30 p.m. ET"."""
-    return format_time(value) if value else ""
-
-
-@register.filter
-def credits(value) -> str:
-    """{{ value|credits }}: "1 credit", "1.5 credits"."""
-    return format_credits(value)
-
-
 # Staff write series descriptions in the admin: keep structure and links, drop everything that could run.
 _ALLOWED_TAGS = {
     "a",
@@ -213,9 +175,3 @@ def sanitize_html(value: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(cleaned)  # noqa: S308 - nh3 has just removed every tag and attribute not listed above
-
-
-@register.filter
-def sanitize(value) -> SafeString:
-    """{{ series.description|sanitize }}: staff-entered HTML with only harmless tags kept."""
-    return sanitize_html(str(value) if value is not None else "")

@@ -33,10 +33,10 @@ def _check_cache() -> dict:
 def _check_broker() -> dict:
     if not settings.CELERY_BROKER_URL:
         return {"ok": True, "mode": "in-process"}
-    from echo_portal.celery import app
+    from celery import current_app
 
     try:
-        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        with current_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}

@@ -1,13 +1,16 @@
-"""Reads for the public hub pages (/hubs/ and /hubs/<slug>/): fixed query counts, no personal data."""
+"""Reads for the public hub pages (/hubs/ and /hubs/<slug>/): fixed query counts, no personal data.
+
+They count each hub's published series, so they live in `series`, above `hubs`.
+"""
 
 from collections import defaultdict
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from .models import Hub, Spoke
+from hubs.models import Hub, Spoke
 
-PUBLISHED = "published"  # series.models.Series.Status.PUBLISHED
+from .models import Series
 
 
 def _count(queryset) -> Coalesce:
@@ -21,13 +24,11 @@ def _count(queryset) -> Coalesce:
 
 def public_hubs() -> QuerySet[Hub]:
     """Active hubs with how many current spokes and published series each has (subqueries: one query)."""
-    from series.models import Series
-
     return (
         Hub.objects.filter(is_active=True)
         .annotate(
             spoke_count=_count(Spoke.objects.filter(hub=OuterRef("pk"), archived_at__isnull=True)),
-            series_count=_count(Series.objects.filter(hub=OuterRef("pk"), status=PUBLISHED)),
+            series_count=_count(Series.objects.published().filter(hub=OuterRef("pk"))),
         )
         .order_by("name")
     )

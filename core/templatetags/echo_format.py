@@ -1,0 +1,58 @@
+"""Template filters over `core.formatting`: {% load echo_format %} in any template."""
+
+from django import template
+from django.utils.safestring import SafeString
+
+from core.formatting import (
+    format_credits,
+    format_date,
+    format_day_month,
+    format_session_when,
+    format_time,
+    format_time_range,
+    sanitize_html,
+)
+
+register = template.Library()
+
+
+@register.filter
+def session_when(session) -> str:
+    """{{ session|session_when }}: the full date and time range of a session."""
+    return format_session_when(session.starts_at, session.ends_at)
+
+
+@register.filter
+def time_range(session) -> str:
+    """{{ session|time_range }}: "12:00 – 1:00 p.m. ET", for lists already grouped by day."""
+    return format_time_range(session.starts_at, session.ends_at)
+
+
+@register.filter
+def long_date(value) -> str:
+    """{{ value|long_date }}: "Thursday, March 10, 2022" in the active time zone."""
+    return format_date(value) if value else ""
+
+
+@register.filter
+def day_month(value) -> str:
+    """{{ value|day_month }}: "3 March"."""
+    return format_day_month(value) if value else ""
+
+
+@register.filter
+def clock(value) -> str:
+    """{{ value|clock }}: "12:30 p.m. ET"."""
+    return format_time(value) if value else ""
+
+
+@register.filter
+def credits(value) -> str:
+    """{{ value|credits }}: "1 credit", "1.5 credits"."""
+    return format_credits(value)
+
+
+@register.filter
+def sanitize(value) -> SafeString:
+    """{{ series.description|sanitize }}: staff-entered HTML with only harmless tags kept."""
+    return sanitize_html(str(value) if value is not None else "")

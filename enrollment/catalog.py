@@ -1,0 +1,107 @@
+"""Reads for the catalog pages (home, /series/, a series): series and sessions with their registration facts.
+
+Whether a series takes registrations counts its enrollments, so these lists live here, above
+`series` and `sessions`; each comes back in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from hubs.models import Hub
+from series.models import Series
+from series.queries import published_series
+from sessions.models import Session
+from sessions.queries import public_sessions, with_schedule_facts
+
+from .registration import (
+    attach_series_facts,
+    open_for_registration_q,
+    with_registration_facts,
+    with_series_registration_facts,
+)
+
+
+def catalog(
+    *,
+    hub: Hub | None = None,
+    kind: str = "",
+    language: str = "",
+    profession: str = "",
+    open_only: bool = False,
+    now: dt.datetime | None = None,
+) -> QuerySet[Series]:
+    """Published series for /series/, with hub, registration facts and schedule facts: one query."""
+    now = now or timezone.now()
+    queryset = with_schedule_facts(with_registration_facts(published_series().select_related("hub")), now=now)
+    if hub is not None:
+        queryset = queryset.filter(hub=hub)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if language:
+        queryset = queryset.filter(language=language)
+    if profession:
+        # A series for everyone (no professions named) is for this profession too.
+        queryset = queryset.filter(Q(audience_professions__icontains=f'"{profession}"') | Q(audience_professions=[]))
+    if open_only:
+        queryset = queryset.filter(open_for_registration_q(now=now))
+    # Series with something coming up first, soonest first; then the rest by title.
+    return queryset.order_by(
+        Coalesce("next_session_starts_at", Value(dt.datetime.max.replace(tzinfo=dt.UTC))), "title", "pk"
+    )
+
+
+def open_communities_of_practice(*, now: dt.datetime | None = None, limit: int = 12) -> list[Series]:
+    """Communities of practice taking members now, for the home page."""
+    now = now or timezone.now()
+    queryset = with_schedule_facts(
+        with_registration_facts(published_series().filter(kind=Series.Kind.COMMUNITY_OF_PRACTICE)), now=now
+    ).select_related("hub")
+    return list(queryset.filter(open_for_registration_q(now=now)).order_by("next_session_starts_at", "title")[:limit])
+
+
+def series_for_page(*, slug: str) -> Series | None:
+    """One published series with its hub, registration facts, and every session with its presenters: 3 queries."""
+    # The newest published later cohort, read in the same query as the series.
+    newer = published_series().filter(previous_cohort=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        with_registration_facts(published_series().select_related("hub", "previous_cohort"))
+        .annotate(
+            newer_cohort_slug=Subquery(newer.values("slug")[:1]), newer_cohort_title=Subquery(newer.values("title")[:1])
+        )
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.order_by("starts_at", "pk").prefetch_related("presenters"),
+            )
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def upcoming_sessions(*, now: dt.datetime | None = None, limit: int = 40) -> list[Session]:
+    """Scheduled sessions not yet over, soonest first, each with its series' registration facts: one query."""
+    now = now or timezone.now()
+    queryset = with_series_registration_facts(
+        public_sessions()
+        .scheduled()
+        .upcoming(now=now)
+        .select_related("series", "series__hub")
+        .order_by("starts_at", "pk")
+    )
+    return attach_series_facts(queryset[:limit])
+
+
+def upcoming_sessions_by_day(*, now: dt.datetime | None = None, limit: int = 40) -> list[tuple[dt.date, list]]:
+    """The upcoming sessions grouped by their day in the viewer's time zone."""
+    sessions = upcoming_sessions(now=now, limit=limit)
+    return [
+        (day, list(group))
+        for day, group in itertools.groupby(sessions, key=lambda s: timezone.localtime(s.starts_at).date())
+    ]

@@ -1,0 +1,91 @@
+"""Joining a series (a community of practice): with a key where it needs one, onto its waitlist when full."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from series.models import Series
+
+from .. import emails
+from ..models import Enrollment, normalize_key
+from ..registration import registration_state
+from . import keys, locks
+from .errors import EnrollmentError, ensure_open
+
+
+def enroll(*, user, series: Series, key: str | None) -> Enrollment:
+    """Join a series: with a key where the series needs one. Full series put the learner on its waitlist.
+
+    Enrolling again while enrolled or waitlisted returns the same row and uses the key no further.
+    """
+    return enroll_locked(user=user, series=series, key=key, notify=True)
+
+
+def enroll_by_key(*, user, key: str) -> Enrollment:
+    """Join the series an active key belongs to, without finding the series first."""
+    found = keys.find_active_key(code=key)
+    if found is None:
+        raise keys.invalid_key()
+    return enroll_locked(user=user, series=found.series, key=key, notify=True)
+
+
+def enroll_locked(*, user, series: Series, key: str | None, notify: bool) -> Enrollment:
+    """Enroll under the series lock; `notify=False` when the caller's own email confirms the enrollment too."""
+    now = timezone.now()
+    ensure_open(registration_state(series, now=now))
+    key_used = None
+    if normalize_key(key or ""):
+        key_used = keys.find_active_key(code=key, series=series)
+        if key_used is None and series.registration_mode == Series.RegistrationMode.KEY:
+            raise keys.invalid_key()
+    elif series.registration_mode == Series.RegistrationMode.KEY:
+        raise EnrollmentError(_("Enter the enrollment key."), code="key_required")
+
+    with transaction.atomic():
+        series = locks.lock_series(series.pk)
+        enrollment = Enrollment.objects.filter(user=user, series=series).first()
+        if enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN:
+            return enrollment
+        if key_used is not None:
+            keys.check_window(key=key_used, now=now)
+            keys.consume(key=key_used)
+        full = series.capacity is not None and locks.active_enrollments(series.pk) >= series.capacity
+        status = Enrollment.Status.WAITLISTED if full else Enrollment.Status.ACTIVE
+        if enrollment is None:
+            enrollment = Enrollment.objects.create(
+                user=user, series=series, key=key_used, status=status, waitlisted_at=now if full else None
+            )
+        else:
+            enrollment.key = key_used or enrollment.key
+            enrollment.move_to(status, now=now, also=("key",))
+        if notify and status == Enrollment.Status.ACTIVE:
+            emails.enrollment_confirmed(enrollment=enrollment)
+        return enrollment
+
+
+def promote_enrollments_locked(*, series: Series) -> list[Enrollment]:
+    """Fill free places of a series from its waitlist, first in line first. The caller holds the series lock."""
+    waiting = (
+        Enrollment.objects.filter(series=series)
+        .filter(status=Enrollment.Status.WAITLISTED)
+        .order_by(F("waitlisted_at").asc(nulls_last=True), "pk")
+    )
+    if series.capacity is not None:
+        free = series.capacity - locks.active_enrollments(series.pk)
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting.select_related("user", "series"))
+    for enrollment in promoted:
+        enrollment.move_to(Enrollment.Status.ACTIVE)
+        emails.enrollment_confirmed(enrollment=enrollment)
+    return promoted
+
+
+def promote_enrollments_from_waitlist(*, series: Series) -> list[Enrollment]:
+    """Give free places of a series to its waitlist in order (after staff raise its capacity)."""
+    with transaction.atomic():
+        return promote_enrollments_locked(series=locks.lock_series(series.pk))

@@ -1,0 +1,220 @@
+"""Seats in sessions: registering, waitlists and their promotion, cancelling, leaving a series."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from series.models import Series
+from sessions.models import Session
+
+from .. import emails
+from ..models import Enrollment, Registration
+from ..registration import registration_state
+from . import locks
+from .enrollments import enroll_locked, promote_enrollments_from_waitlist, promote_enrollments_locked
+from .errors import EnrollmentError, ensure_open
+
+
+def needs_privacy_consent(*, user) -> bool:
+    """The first registration (and the first after the policy changes) asks for consent."""
+    return user.privacy_consent_version != settings.PRIVACY_POLICY_VERSION
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    """What one submission did: seats taken now, waitlist places taken now, and what the learner already had."""
+
+    registered: list[Registration] = field(default_factory=list)
+    waitlisted: list[Registration] = field(default_factory=list)
+    already: list[Registration] = field(default_factory=list)
+
+
+def register(*, user, sessions: Iterable[Session], consent: bool) -> RegistrationResult:
+    """Take a seat in each session picked, or a waitlist place where it is full.
+
+    The series must be open; a series with a key needs an active enrollment first, an open
+    series enrolls the learner on the way. Sessions the learner already holds are reported
+    in ``already`` and left as they are.
+    """
+    sessions = list(sessions)
+    if not sessions:
+        raise EnrollmentError(_("Pick at least one session."), code="no_sessions")
+    now = timezone.now()
+    series_by_id = {session.series_id: session.series for session in sessions}
+    for series in series_by_id.values():
+        ensure_open(registration_state(series, now=now))
+    for session in sessions:
+        if session.is_cancelled or session.starts_at <= now:
+            raise EnrollmentError(
+                _("“%(title)s” is no longer open for registration.") % {"title": session.title},
+                code="session_unavailable",
+            )
+    asks_consent = needs_privacy_consent(user=user)
+    if asks_consent and not consent:
+        raise EnrollmentError(_("Please agree to the privacy policy to register."), code="consent_required")
+
+    for series in series_by_id.values():
+        _require_enrollment(user=user, series=series)
+
+    with transaction.atomic():
+        locked = locks.lock_sessions(session.pk for session in sessions)
+        taken = locks.seats_taken(session.pk for session in locked)
+        existing = {r.session_id: r for r in Registration.objects.filter(user=user, session__in=locked)}
+        result = RegistrationResult()
+        for session in locked:
+            registration = existing.get(session.pk)
+            if registration is not None and registration.status != Registration.Status.CANCELLED:
+                registration.session = session
+                result.already.append(registration)
+                continue
+            full = session.capacity is not None and taken.get(session.pk, 0) >= session.capacity
+            status = Registration.Status.WAITLISTED if full else Registration.Status.REGISTERED
+            if registration is None:
+                registration = Registration.objects.create(
+                    user=user, session=session, status=status, waitlisted_at=now if full else None
+                )
+            else:
+                registration.move_to(status, now=now)
+            registration.session = session
+            if full:
+                result.waitlisted.append(registration)
+            else:
+                taken[session.pk] = taken.get(session.pk, 0) + 1
+                result.registered.append(registration)
+        if asks_consent:
+            user.privacy_consent_version = settings.PRIVACY_POLICY_VERSION
+            user.privacy_consent_at = now
+            user.save(update_fields=["privacy_consent_version", "privacy_consent_at"])
+        if result.registered:
+            emails.registrations_confirmed(user=user, registrations=list(result.registered))
+        for registration in result.waitlisted:
+            emails.waitlist_joined(registration=registration)
+        return result
+
+
+def _series_waitlisted() -> EnrollmentError:
+    return EnrollmentError(
+        _("This series is full. You are on its waitlist and will be told by email when a place opens."),
+        code="series_waitlisted",
+    )
+
+
+def _require_enrollment(*, user, series: Series) -> None:
+    enrollment = Enrollment.objects.filter(user=user, series=series).first()
+    if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
+        return
+    if enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED:
+        raise _series_waitlisted()
+    if series.registration_mode == Series.RegistrationMode.KEY:
+        raise EnrollmentError(_("Enter the series' enrollment key first."), code="not_enrolled")
+    # An open series: registering joins it. The registration email confirms both, so no separate one.
+    enrollment = enroll_locked(user=user, series=series, key=None, notify=False)
+    if enrollment.status == Enrollment.Status.WAITLISTED:
+        raise _series_waitlisted()
+
+
+def _promote_locked(*, session: Session, now: dt.datetime) -> list[Registration]:
+    """Fill free seats of a session from its waitlist, first in line first. The caller holds the session lock."""
+    if session.is_cancelled or session.starts_at <= now:
+        return []
+    waiting = (
+        Registration.objects.filter(session=session)
+        .waitlisted()
+        .order_by(F("waitlisted_at").asc(nulls_last=True), "pk")
+    )
+    if session.capacity is not None:
+        free = session.capacity - locks.seats_taken([session.pk]).get(session.pk, 0)
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting.select_related("user"))
+    for registration in promoted:
+        registration.session = session
+        registration.move_to(Registration.Status.REGISTERED)
+        emails.promoted_from_waitlist(registration=registration)
+    return promoted
+
+
+def promote_from_waitlist(*, session: Session) -> list[Registration]:
+    """Give free seats to the waitlist in order (after a cancellation or a capacity increase)."""
+    with transaction.atomic():
+        (locked,) = locks.lock_sessions([session.pk])
+        return _promote_locked(session=locked, now=timezone.now())
+
+
+def capacity_raised(*, series: Series | None = None, session: Session | None = None) -> list:
+    """Staff saved a higher capacity (or removed the limit): the waitlist moves up in order, emailed, at once."""
+    if session is not None:
+        return promote_from_waitlist(session=session)
+    return promote_enrollments_from_waitlist(series=series)
+
+
+def move_from_waitlist(*, registration: Registration) -> Registration:
+    """Staff move one person off the waitlist by hand, even past the capacity: their decision to make."""
+    with transaction.atomic():
+        (session,) = locks.lock_sessions([registration.session_id])
+        registration = Registration.objects.select_related("user").get(pk=registration.pk)
+        if registration.status != Registration.Status.WAITLISTED:
+            raise EnrollmentError(_("This person is not on the waitlist."), code="not_waitlisted")
+        registration.session = session
+        registration.move_to(Registration.Status.REGISTERED)
+        emails.promoted_from_waitlist(registration=registration)
+        return registration
+
+
+def cancel_registration(*, user, session: Session) -> Registration:
+    """Give up a seat or a waitlist place; a freed seat goes to the first in line at once."""
+    now = timezone.now()
+    if session.starts_at <= now:
+        raise EnrollmentError(_("This session has already started."), code="session_started")
+    with transaction.atomic():
+        (locked,) = locks.lock_sessions([session.pk])
+        registration = Registration.objects.filter(user=user, session=locked).current().select_related("user").first()
+        if registration is None:
+            raise EnrollmentError(_("You are not registered for this session."), code="not_registered")
+        freed_seat = registration.status == Registration.Status.REGISTERED
+        registration.session = locked
+        registration.move_to(Registration.Status.CANCELLED)
+        if freed_seat:
+            _promote_locked(session=locked, now=now)
+        emails.registrations_cancelled(user=user, registrations=[registration])
+        return registration
+
+
+def leave_series(*, user, series: Series) -> list[Registration]:
+    """Leave a series: withdraw the enrollment and give up every upcoming seat and waitlist place in it."""
+    now = timezone.now()
+    with transaction.atomic():
+        series = locks.lock_series(series.pk)
+        enrollment = Enrollment.objects.filter(user=user, series=series).first()
+        upcoming = list(
+            Registration.objects.filter(user=user, session__series=series, session__starts_at__gt=now)
+            .current()
+            .select_related("user")
+        )
+        enrolled = enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN
+        if not enrolled and not upcoming:
+            raise EnrollmentError(_("You are not enrolled in this series."), code="not_enrolled")
+        sessions = {session.pk: session for session in locks.lock_sessions(r.session_id for r in upcoming)}
+        for registration in upcoming:
+            freed_seat = registration.status == Registration.Status.REGISTERED
+            registration.session = sessions[registration.session_id]
+            registration.move_to(Registration.Status.CANCELLED)
+            if freed_seat:
+                _promote_locked(session=registration.session, now=now)
+        if enrolled:
+            freed_place = enrollment.status == Enrollment.Status.ACTIVE
+            enrollment.move_to(Enrollment.Status.WITHDRAWN)
+            if freed_place:
+                promote_enrollments_locked(series=series)
+        if upcoming:
+            emails.registrations_cancelled(user=user, registrations=upcoming)
+        return upcoming

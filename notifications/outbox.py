@@ -1,0 +1,213 @@
+"""The outbox: queue emails inside the caller's transaction, exactly one row per idempotency key.
+
+Writes only; `notifications.delivery` sends the rows and `notifications.sweeper` finds the ones
+whose after-commit task never ran. Callers hand over everything an email needs (recipient,
+language, template, context, attachments, key): this app knows no domain.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import tasks
+from .models import OutboundEmail
+from .policy import sweep_grace
+from .rendering import render_email
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email. `mimetype` may carry parameters, e.g. "text/calendar; method=REQUEST"."""
+
+    filename: str
+    content: bytes | str
+    mimetype: str
+
+
+@dataclass(frozen=True)
+class EmailToQueue:
+    """One email of a fan-out: the same arguments `queue_email` takes."""
+
+    to: str
+    language: str
+    kind: str
+    idempotency_key: str
+    template: str
+    context: dict[str, Any]
+    attachments: Sequence[Attachment] = ()
+    headers: dict[str, str] | None = field(default=None)
+
+
+def _encode_attachments(attachments: Iterable[Attachment]) -> list[dict[str, str]]:
+    encoded = []
+    for attachment in attachments:
+        content = attachment.content.encode() if isinstance(attachment.content, str) else attachment.content
+        encoded.append(
+            {
+                "filename": attachment.filename,
+                "mimetype": attachment.mimetype,
+                "content_b64": base64.b64encode(content).decode("ascii"),
+            }
+        )
+    return encoded
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in OutboundEmail.Kind.values:
+        raise ValueError(f"Unknown email kind {kind!r}; add it to OutboundEmail.Kind.")
+
+
+def _build_row(message: EmailToQueue, *, now) -> OutboundEmail:
+    _check_kind(message.kind)
+    rendered = render_email(template=message.template, context=message.context, language=message.language)
+    return OutboundEmail(
+        recipient=message.to,
+        language=message.language,
+        kind=message.kind,
+        idempotency_key=message.idempotency_key,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        headers=dict(message.headers or {}),
+        attachments=_encode_attachments(message.attachments),
+        created_at=now,
+        next_attempt_at=now + sweep_grace(),
+    )
+
+
+def _insert_once(row: OutboundEmail) -> OutboundEmail | None:
+    if OutboundEmail.objects.filter(idempotency_key=row.idempotency_key).exists():
+        return None
+    try:
+        # A savepoint, so a concurrent writer of the same key costs this caller nothing but the return value.
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        if OutboundEmail.objects.filter(idempotency_key=row.idempotency_key).exists():
+            return None
+        raise
+    transaction.on_commit(partial(tasks.publish_deliveries, [row.pk]))
+    return row
+
+
+def queue_email(
+    *,
+    to: str,
+    language: str,
+    kind: str,
+    idempotency_key: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: Sequence[Attachment] = (),
+    headers: dict[str, str] | None = None,
+) -> OutboundEmail | None:
+    """Write one email to the outbox in the current transaction; deliver it after commit.
+
+    Returns None, and writes nothing, when an email with this idempotency key already exists.
+    """
+    message = EmailToQueue(
+        to=to,
+        language=language,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        template=template,
+        context=context,
+        attachments=attachments,
+        headers=headers,
+    )
+    if OutboundEmail.objects.filter(idempotency_key=idempotency_key).exists():
+        return None
+    return _insert_once(_build_row(message, now=timezone.now()))
+
+
+def queue_rendered_email(
+    *,
+    to: str,
+    language: str,
+    kind: str,
+    idempotency_key: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    headers: dict[str, str] | None = None,
+) -> OutboundEmail | None:
+    """Like `queue_email`, for a message something else already rendered (allauth's account emails)."""
+    _check_kind(kind)
+    now = timezone.now()
+    row = OutboundEmail(
+        recipient=to,
+        language=language,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        subject=" ".join(subject.split()),
+        body_text=body_text,
+        body_html=body_html,
+        headers=dict(headers or {}),
+        created_at=now,
+        next_attempt_at=now + sweep_grace(),
+    )
+    return _insert_once(row)
+
+
+def queue_bulk(*, messages: Sequence[EmailToQueue]) -> int:
+    """Write many emails in one INSERT (keys already present are skipped); deliver them after commit.
+
+    Returns how many rows were written.
+    """
+    keys = [message.idempotency_key for message in messages]
+    existing = set(OutboundEmail.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+    now = timezone.now()
+    seen: set[str] = set()
+    rows = []
+    for message in messages:
+        if message.idempotency_key in existing or message.idempotency_key in seen:
+            continue
+        seen.add(message.idempotency_key)
+        rows.append(_build_row(message, now=now))
+    if not rows:
+        return 0
+    # ignore_conflicts: a concurrent writer of the same key wins quietly (ON CONFLICT DO NOTHING).
+    OutboundEmail.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    new_keys = [row.idempotency_key for row in rows]
+    transaction.on_commit(partial(_publish_keys, new_keys, now))
+    return len(rows)
+
+
+def _publish_keys(keys: list[str], created_at) -> None:
+    ids = list(
+        OutboundEmail.objects.filter(
+            idempotency_key__in=keys, created_at=created_at, status=OutboundEmail.Status.QUEUED
+        ).values_list("pk", flat=True)
+    )
+    tasks.publish_deliveries(ids)
+
+
+def resend(*, outbound_ids: Sequence[int]) -> int:
+    """Send sent or failed emails again (staff action): back to queued, delivered after commit.
+
+    Rows still queued or in flight are left alone: they are on their way. Returns how many will be sent again.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        chosen = list(
+            OutboundEmail.objects.select_for_update()
+            .filter(pk__in=outbound_ids, status__in=[OutboundEmail.Status.SENT, OutboundEmail.Status.FAILED])
+            .values_list("pk", flat=True)
+        )
+        OutboundEmail.objects.filter(pk__in=chosen).update(
+            status=OutboundEmail.Status.QUEUED,
+            attempts=0,
+            claimed_at=None,
+            sent_at=None,
+            next_attempt_at=now + sweep_grace(),
+            updated_at=now,
+        )
+        transaction.on_commit(partial(tasks.publish_deliveries, chosen))
+    return len(chosen)
