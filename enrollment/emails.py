@@ -1,7 +1,7 @@
 """Email hooks the enrollment services call inside their transactions, and the programme emails queued by tasks.
 
 Each function writes outbox rows in the current transaction (through
-notifications.services) and returns nothing: the email exists exactly when the
+notifications.outbox) and returns nothing: the email exists exactly when the
 change that caused it was committed.
 
 Idempotency keys decide what "the same email" means:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from hubs.models import Hub
 from notifications.models import OutboundEmail
-from notifications.services import queue_email
+from notifications.outbox import queue_email
 
 from .models import PartnerInquiry, PartnerInquiryChange
 
