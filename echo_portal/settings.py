@@ -242,7 +242,7 @@ CELERY_BEAT_SCHEDULE = {
     # Mailing-list requests never confirmed are deleted after OUTREACH_UNCONFIRMED_DAYS.
     "purge-unconfirmed-subscribers": {"task": "outreach.tasks.purge_unconfirmed_subscribers", "schedule": 3600.0},
 }
-# Outbox delivery (notifications.delivery and .sweeper): when the sweeper steps in, when a claim is presumed dead, retries.
+# Outbox delivery (notifications.delivery, .sweeper): when the sweeper steps in, when a claim is dead, retries.
 OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
