@@ -45,7 +45,7 @@ migrate: $(VENV)/.base-installed
 	$(PY) manage.py migrate
 
 messages: $(VENV)/.base-installed
-	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=var --ignore=tests --no-obsolete
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=var --ignore=tests --no-obsolete --no-location
 	$(PY) manage.py compilemessages --ignore=.venv
 
 worker: $(VENV)/.base-installed
