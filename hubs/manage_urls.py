@@ -6,23 +6,23 @@ objects; adding one without covering it there fails that test.
 
 from django.urls import path
 
-from . import manage_views as views
+from .manage_views import dashboard, export, invitations, members, spokes
 
 app_name = "manage"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("export.csv", views.export, name="export"),
-    path("spokes/", views.spoke_list, name="spokes"),
-    path("spokes/new/", views.spoke_create, name="spoke_create"),
-    path("spokes/<int:spoke_id>/edit/", views.spoke_edit, name="spoke_edit"),
-    path("spokes/<int:spoke_id>/archive/", views.spoke_archive, name="spoke_archive"),
-    path("spokes/<int:spoke_id>/unarchive/", views.spoke_unarchive, name="spoke_unarchive"),
-    path("members/", views.member_list, name="members"),
-    path("members/<int:member_id>/", views.member_detail, name="member_detail"),
-    path("memberships/<int:membership_id>/approve/", views.membership_approve, name="membership_approve"),
-    path("memberships/<int:membership_id>/decline/", views.membership_decline, name="membership_decline"),
-    path("memberships/<int:membership_id>/remove/", views.membership_remove, name="membership_remove"),
-    path("invitations/new/", views.invite, name="invite"),
-    path("invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("export.csv", export.export, name="export"),
+    path("spokes/", spokes.spoke_list, name="spokes"),
+    path("spokes/new/", spokes.spoke_create, name="spoke_create"),
+    path("spokes/<int:spoke_id>/edit/", spokes.spoke_edit, name="spoke_edit"),
+    path("spokes/<int:spoke_id>/archive/", spokes.spoke_archive, name="spoke_archive"),
+    path("spokes/<int:spoke_id>/unarchive/", spokes.spoke_unarchive, name="spoke_unarchive"),
+    path("members/", members.member_list, name="members"),
+    path("members/<int:member_id>/", members.member_detail, name="member_detail"),
+    path("memberships/<int:membership_id>/approve/", members.membership_approve, name="membership_approve"),
+    path("memberships/<int:membership_id>/decline/", members.membership_decline, name="membership_decline"),
+    path("memberships/<int:membership_id>/remove/", members.membership_remove, name="membership_remove"),
+    path("invitations/new/", invitations.invite, name="invite"),
+    path("invitations/<int:invitation_id>/revoke/", invitations.invitation_revoke, name="invitation_revoke"),
 ]

@@ -1,0 +1,34 @@
+"""The portal's front page: the period's participation, the spokes and the hub's upcoming sessions."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from enrollment import participation
+from hubs import queries, scoping
+from hubs.forms import PeriodForm
+from sessions import queries as session_queries
+
+from .common import portal_context
+
+
+@login_required
+def dashboard(request, slug):
+    hub = scoping.get_managed_hub_or_404(request.user, slug, roles=scoping.VIEW)
+    period_form = PeriodForm(request.GET or None)
+    period = period_form.period()
+    spokes = list(queries.with_member_counts(scoping.spokes(request.user, hub)))
+    return render(
+        request,
+        "hubs/manage/dashboard.html",
+        portal_context(
+            request,
+            hub,
+            period_form=period_form,
+            period=period,
+            spokes=spokes,
+            active_spokes=[spoke for spoke in spokes if spoke.archived_at is None],
+            pending_request_count=sum(spoke.request_count for spoke in spokes),
+            summary=participation.participation_summary(hub=hub, period=period),
+            upcoming=session_queries.upcoming_for_hub(hub=hub),
+        ),
+    )
