@@ -23,7 +23,7 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(BIN)/acti
 run: $(VENV)/.base-installed
 	mkdir -p var/mail
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --if-empty --print-superuser
+	$(PY) manage.py seed_demo --if-empty --print-logins
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev-installed

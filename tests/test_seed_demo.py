@@ -6,7 +6,6 @@ import zoneinfo
 import pytest
 from django.core.management import call_command
 
-from accounts.models import User
 from enrollment.models import EnrollmentKey
 from hubs.models import Hub, Spoke
 from series.models import Series
@@ -112,19 +111,3 @@ def test_if_empty_does_nothing_when_series_exist(seeded):
     assert "not loaded again" in output
     assert Session.objects.count() == 0
     assert _snapshot()["series"] == before["series"]
-
-
-def test_print_superuser_only_when_debug(db, settings):
-    settings.DEBUG = False
-    output = _seed("--if-empty", "--print-superuser")
-    assert "DEBUG is off" in output
-    assert not User.objects.filter(is_superuser=True).exists()
-
-    settings.DEBUG = True
-    output = _seed("--if-empty", "--print-superuser")
-    again = _seed("--if-empty", "--print-superuser")
-
-    user = User.objects.get(is_superuser=True)
-    assert user.is_staff
-    assert user.email in output and user.email in again
-    assert User.objects.filter(is_superuser=True).count() == 1

@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from echo_portal import demo
+from echo_portal.demo import people
 from enrollment.models import EnrollmentKey
 from hubs.models import Hub, Spoke
 from series.models import Series
@@ -28,9 +30,6 @@ from sessions.schedule import Rule, plan_schedule
 
 FACTS = Path(__file__).resolve().parents[2] / "demo" / "demo-programme.json"
 EASTERN = zoneinfo.ZoneInfo("America/Toronto")
-
-DEMO_SUPERUSER_EMAIL = "admin@example.org"
-DEMO_SUPERUSER_PASSWORD = "echo-demo-admin"  # printed for `make run` only, and only when DEBUG is on
 
 KINDS = {
     "community of practice": Series.Kind.COMMUNITY_OF_PRACTICE,
@@ -110,48 +109,39 @@ class Command(BaseCommand):
     help = "Load the demo programme (idempotent). --if-empty skips it when series exist."
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing when any series already exists.")
         parser.add_argument(
-            "--print-superuser",
+            "--if-empty", action="store_true", help="Do not load the programme again when any series already exists."
+        )
+        parser.add_argument(
+            "--print-logins",
             action="store_true",
-            help="Create (if missing) and print a demo staff superuser; only when DEBUG is on.",
+            help="Print the demo people's logins (they exist only when DEBUG is on).",
         )
 
-    def handle(self, *args, if_empty=False, print_superuser=False, **options):
+    def handle(self, *args, if_empty=False, print_logins=False, **options):
+        today = timezone.localdate(timezone=EASTERN)
         if if_empty and Series.objects.exists():
             self.stdout.write("Series already exist: the demo programme was not loaded again.")
         else:
             with transaction.atomic():
-                counts = self.load(today=timezone.localdate(timezone=EASTERN))
+                counts = self.load(today=today)
             self.stdout.write(
                 self.style.SUCCESS(
                     "Demo programme ready: {hubs} hubs, {series} series, {sessions} sessions.".format(**counts)
                 )
             )
-        if print_superuser:
-            self.superuser()
+        # Every step is idempotent, so they run on every start: a database seeded before a step existed gets it.
+        demo.run_steps(today=today, stdout=self.stdout)
+        if print_logins:
+            self.print_logins()
 
-    # -- superuser ---------------------------------------------------------------------------------------
-
-    def superuser(self):
+    def print_logins(self):
         if not settings.DEBUG:
-            self.stderr.write("Not creating a demo superuser: DEBUG is off (production).")
+            self.stderr.write("No demo logins: DEBUG is off (production).")
             return
-        from allauth.account.models import EmailAddress
-        from django.contrib.auth import get_user_model
-
-        user_model = get_user_model()
-        user = user_model.objects.filter(email__iexact=DEMO_SUPERUSER_EMAIL).first()
-        if user is None:
-            user = user_model.objects.create_superuser(
-                email=DEMO_SUPERUSER_EMAIL, password=DEMO_SUPERUSER_PASSWORD, first_name="Demo", last_name="Staff"
-            )
-        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
-        self.stdout.write(
-            self.style.WARNING(
-                f"Demo staff superuser (development only): {DEMO_SUPERUSER_EMAIL} / {DEMO_SUPERUSER_PASSWORD}"
-            )
-        )
+        self.stdout.write(self.style.WARNING("Demo logins (development only):"))
+        for person in people.logins():
+            self.stdout.write(f"  {person.email:<26} {person.password:<24} {person.description}")
 
     # -- programme ---------------------------------------------------------------------------------------
 
