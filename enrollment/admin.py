@@ -5,142 +5,25 @@ action too), so the admin never edits a status by hand. Each ModelAdmin names it
 `hub_lookup` (the ORM path to the Hub) so hub managers can be scoped to their own hubs.
 """
 
-import csv
-from collections.abc import Iterable, Iterator
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.choices import PracticeSetting
+from core.csv_export import csv_response
 from hubs.admin_scoping import HubScopedAdminMixin
-from hubs.models import SpokeMembership
 from sessions.models import Session
 
 from . import services
+from .admin_columns import PERSON_HEADER, PersonColumnsMixin, person_cells, with_people
 from .attendance import ParticipantReportError, parse_participant_report
 from .models import Enrollment, EnrollmentKey, Registration
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    """A file-like object csv.writer writes to; each row comes back as a string to stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value) -> str:
-    """Text for a spreadsheet: dates in the staff member's time zone, no formula injection from what users typed."""
-    if value is None:
-        return ""
-    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
-def stream_csv(*, filename: str, header: Iterable[str], rows: Iterable[Iterable]) -> StreamingHttpResponse:
-    """UTF-8 with a byte-order mark so Excel reads accents right; streamed so a big export never fills memory."""
-    writer = csv.writer(_Echo())
-
-    def generate() -> Iterator[str]:
-        yield "\ufeff"
-        yield writer.writerow([str(title) for title in header])
-        for row in rows:
-            yield writer.writerow([_cell(value) for value in row])
-
-    response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-SETTING_LABELS = dict(PracticeSetting.choices)
-
-
-def practice_settings_text(user) -> str:
-    return "; ".join(str(SETTING_LABELS.get(value, value)) for value in (user.practice_settings or []))
-
-
-def spokes_text(user) -> str:
-    return "; ".join(membership.spoke.name for membership in user.active_spoke_memberships)
-
-
-PERSON_HEADER = [
-    _("name"),
-    _("email"),
-    _("profession"),
-    _("province or territory"),
-    _("practice settings"),
-    _("spoke"),
-]
-
-
-def person_cells(user) -> list[str]:
-    """Who the learner is, in the columns of PERSON_HEADER (needs the queryset from _with_people)."""
-    return [
-        user.get_full_name(),
-        user.email,
-        user.get_profession_display(),
-        user.province,
-        practice_settings_text(user),
-        spokes_text(user),
-    ]
-
-
-def _with_people(queryset, *, hub_ids: list[int] | None):
-    """The learner and their active spokes, in two queries whatever the number of rows.
-
-    A hub manager (hub_ids given) sees only the spokes of their own hubs: another hub's
-    spoke names are that hub's business.
-    """
-    memberships = SpokeMembership.objects.filter(status=SpokeMembership.Status.ACTIVE).select_related("spoke")
-    if hub_ids is not None:
-        memberships = memberships.filter(spoke__hub__in=hub_ids)
-    return queryset.select_related("user").prefetch_related(
-        Prefetch("user__spoke_memberships", queryset=memberships, to_attr="active_spoke_memberships")
-    )
-
-
-class PersonColumnsMixin:
-    """Who the registrant is: the columns staff asked for, shared by enrollments and registrations."""
-
-    def _visible_hub_ids(self, request) -> list[int] | None:
-        return self._hub_ids(request) if self._scoped(request) else None
-
-    @admin.display(description=_("name"), ordering="user__last_name")
-    def person_name(self, obj):
-        return obj.user.get_full_name() or "—"
-
-    @admin.display(description=_("email"), ordering="user__email")
-    def person_email(self, obj):
-        return obj.user.email
-
-    @admin.display(description=_("profession"), ordering="user__profession")
-    def person_profession(self, obj):
-        return obj.user.get_profession_display()
-
-    @admin.display(description=_("province or territory"), ordering="user__province")
-    def person_province(self, obj):
-        return obj.user.province
-
-    @admin.display(description=_("practice settings"))
-    def person_settings(self, obj):
-        return practice_settings_text(obj.user)
-
-    @admin.display(description=_("spoke"))
-    def person_spokes(self, obj):
-        return spokes_text(obj.user)
 
 
 @admin.register(EnrollmentKey)
@@ -185,7 +68,7 @@ class EnrollmentAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin)
     date_hierarchy = "enrolled_at"
 
     def get_queryset(self, request):
-        return _with_people(
+        return with_people(
             super().get_queryset(request).select_related("series", "key"), hub_ids=self._visible_hub_ids(request)
         )
 
@@ -211,7 +94,7 @@ class EnrollmentAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin)
             ]
             for e in queryset.order_by("series__title", "enrolled_at").iterator(chunk_size=500)
         )
-        return stream_csv(filename="enrollments.csv", header=header, rows=rows)
+        return csv_response(filename="enrollments.csv", header=header, rows=rows)
 
 
 class AttendanceReportForm(forms.Form):
@@ -276,7 +159,7 @@ class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmi
         key_code = Enrollment.objects.filter(user=OuterRef("user"), series=OuterRef("session__series")).values(
             "key__code"
         )[:1]
-        return _with_people(
+        return with_people(
             super().get_queryset(request).select_related("session__series").annotate(key_code=Subquery(key_code)),
             hub_ids=self._visible_hub_ids(request),
         )
@@ -372,7 +255,7 @@ class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmi
             ]
             for r in queryset.order_by("session__starts_at", "status", "registered_at").iterator(chunk_size=500)
         )
-        return stream_csv(filename="registrations.csv", header=header, rows=rows)
+        return csv_response(filename="registrations.csv", header=header, rows=rows)
 
     @admin.action(description=_("Move the selected people from the waitlist"), permissions=["change"])
     def move_from_waitlist(self, request, queryset):

@@ -1,6 +1,7 @@
 """Staff see and export the registrants of a session or a series, and move people off the waitlist by hand."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -74,7 +75,7 @@ def test_registrants_of_a_session_export_with_the_columns_staff_need(client, sta
     amelie = next(row for row in rows if row[1] == "amelie@example.org")
     assert amelie[0] == "Amélie Côté"
     assert amelie[2] == "Registered practical nurse"
-    assert amelie[3] == "QC"
+    assert amelie[3] == "Quebec"
     assert amelie[4] == "Long-term care; Home and community care"
     assert amelie[5] == "Lakeside Long-Term Care Home"
     assert amelie[6:8] == ["Long-Term Care CoP", "Advance Care Planning"]
@@ -136,3 +137,23 @@ def test_a_learner_cannot_open_the_registrant_admin(client, clinician, registran
 
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_the_export_speaks_the_staff_members_language_and_time_zone(client, registrants):
+    """The CSV streams after the middleware has unwound; it must still be Vancouver time and French."""
+    registrants.starts_at = dt.datetime(2026, 3, 10, 17, 0, tzinfo=dt.UTC)
+    registrants.ends_at = registrants.starts_at + dt.timedelta(hours=1)
+    registrants.save()
+    vancouver = factories.UserFactory(
+        email="bc-staff@example.org", is_staff=True, is_superuser=True, preferred_language="fr", province="BC"
+    )
+    client.force_login(vancouver)
+    ids = list(Registration.objects.values_list("pk", flat=True))
+
+    rows = _export(client, reverse("admin:enrollment_registration_changelist"), ids)
+
+    amelie = next(row for row in rows if row[1] == "amelie@example.org")
+    assert rows[0][3] == "province ou territoire"
+    assert amelie[3] == "Québec"
+    assert amelie[8] == "2026-03-10 10:00"  # 17:00 UTC is 10:00 in Vancouver (PDT), 13:00 in Toronto
+    assert amelie[9] == "Inscrit"
