@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from enrollment.admin_capacity import promote_after_capacity_edit
 from enrollment.models import Enrollment, EnrollmentKey, Registration
 from enrollment.services.cohorts import duplicate_as_cohort
 from hubs.admin_scoping import HubScopedAdminMixin
@@ -154,6 +155,11 @@ class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     def registrations(self, obj):
         return obj.registration_count
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            promote_after_capacity_edit(self, request, form, series=obj)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Session:
             return super().save_formset(request, form, formset, change)
@@ -164,6 +170,8 @@ class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
             if session_form in formset.deleted_forms or not session_form.has_changed():
                 continue
             save_edited_session(session=session_form.instance, changed_fields=set(session_form.changed_data))
+            if session_form.instance.pk and session_form.initial:
+                promote_after_capacity_edit(self, request, session_form, session=session_form.instance)
         formset.save_m2m()
         return None
 

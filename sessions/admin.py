@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from enrollment.admin_capacity import promote_after_capacity_edit
 from enrollment.models import Registration
 from hubs.admin_scoping import HubScopedAdminMixin
 
@@ -120,6 +121,8 @@ class SessionAdmin(HubScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_edited_session(session=obj, changed_fields=set(form.changed_data) if change else set())
+        if change:
+            promote_after_capacity_edit(self, request, form, session=obj)
 
     @admin.action(description=_("Reschedule the selected session…"), permissions=["change"])
     def reschedule(self, request, queryset):

@@ -29,6 +29,7 @@ from .errors import EnrollmentError, InvalidKey
 from .keys import find_active_key
 from .seats import (
     RegistrationResult,
+    after_capacity_change,
     cancel_registration,
     capacity_raised,
     leave_series,
@@ -44,6 +45,7 @@ __all__ = [
     "InvalidKey",
     "RegistrationResult",
     "cancel_registration",
+    "after_capacity_change",
     "capacity_raised",
     "enroll",
     "enroll_by_key",

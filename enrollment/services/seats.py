@@ -150,8 +150,22 @@ def promote_from_waitlist(*, session: Session) -> list[Registration]:
         return _promote_locked(session=locked, now=timezone.now())
 
 
-def capacity_raised(*, series: Series | None = None, session: Session | None = None) -> list:
-    """Staff saved a higher capacity (or removed the limit): the waitlist moves up in order, emailed, at once."""
+def capacity_raised(old: int | None, new: int | None) -> bool:
+    """Whether a capacity edit frees seats: a higher number, or no limit where there was one."""
+    if old is None:
+        return False
+    return new is None or new > old
+
+
+def after_capacity_change(*, old: int | None, series: Series | None = None, session: Session | None = None) -> list:
+    """Staff saved a new capacity: when it frees seats, the waitlist moves up in order, emailed, in this transaction.
+
+    Called by every form that edits a capacity (the session and series admin forms, the
+    sessions inline, the list's editable column); returns those promoted.
+    """
+    new = (session or series).capacity
+    if not capacity_raised(old, new):
+        return []
     if session is not None:
         return promote_from_waitlist(session=session)
     return promote_enrollments_from_waitlist(series=series)
