@@ -24,6 +24,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -38,12 +39,21 @@ def _seconds() -> int:
     return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
 
 
-def invalidate_public_pages() -> None:
-    """Every cached public page is dropped: entries remember the version they were rendered under."""
+def _bump_version() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet: start one, which no stored entry carries
         cache.add(VERSION_KEY, 1, timeout=None)
+
+
+def invalidate_public_pages() -> None:
+    """Every cached public page is dropped: entries remember the version they were rendered under.
+
+    Dropped now and again when the transaction commits: a visitor served between the two
+    would otherwise have the page as it was before the change cached for its whole lifetime.
+    """
+    _bump_version()
+    transaction.on_commit(_bump_version)
 
 
 def _on_change(sender, **kwargs) -> None:

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.page_cache import invalidate_public_pages
+
 from .models import Hub, Spoke, SpokeInvitation, SpokeMembership
 
 INVITATION_VALID_FOR = dt.timedelta(days=14)
@@ -102,12 +104,16 @@ def archive_spoke(*, spoke: Spoke) -> bool:
     """Archived spokes keep their members and history but take no new members. True if it changed."""
     changed = Spoke.objects.filter(pk=spoke.pk, archived_at__isnull=True).update(archived_at=timezone.now()) == 1
     spoke.refresh_from_db(fields=["archived_at"])
+    if changed:
+        invalidate_public_pages()  # the hub's public page lists its spokes
     return changed
 
 
 def unarchive_spoke(*, spoke: Spoke) -> bool:
     changed = Spoke.objects.filter(pk=spoke.pk, archived_at__isnull=False).update(archived_at=None) == 1
     spoke.refresh_from_db(fields=["archived_at"])
+    if changed:
+        invalidate_public_pages()
     return changed
 
 

@@ -11,6 +11,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from core.page_cache import invalidate_public_pages
+
 from .models import Resource, Session
 from .signals import session_changed
 
@@ -74,13 +76,19 @@ def publish_resources(*, session: Session, now: dt.datetime | None = None) -> in
     """Publish the session's unpublished materials; returns how many. Recording emails follow from published_at."""
     now = now or timezone.now()
     with transaction.atomic():
-        return Resource.objects.filter(session=session, published_at__isnull=True).update(published_at=now)
+        published = Resource.objects.filter(session=session, published_at__isnull=True).update(published_at=now)
+    if published:
+        invalidate_public_pages()  # the past-session archive and the session page list materials
+    return published
 
 
 def publish_resource_items(*, resource_ids: list[int], now: dt.datetime | None = None) -> int:
     """Publish chosen materials that are not yet published; returns how many."""
     now = now or timezone.now()
-    return Resource.objects.filter(pk__in=resource_ids, published_at__isnull=True).update(published_at=now)
+    published = Resource.objects.filter(pk__in=resource_ids, published_at__isnull=True).update(published_at=now)
+    if published:
+        invalidate_public_pages()
+    return published
 
 
 def _refresh(original: Session, saved: Session) -> None:

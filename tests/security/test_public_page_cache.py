@@ -1,11 +1,13 @@
 """Public pages reused for anonymous visitors never share a visitor's token, a signed-in view or stale staff edits."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests import factories
 
@@ -92,3 +94,44 @@ def test_it_can_be_turned_off(client, programme, settings):
     programme.sessions.update(title="Renamed without a signal")
 
     assert "Renamed without a signal" in Client().get(reverse("home")).content.decode()
+
+
+# Changes made with QuerySet.update() send no signal; each of these went stale in the cached pages before.
+
+
+def test_a_series_published_by_the_admin_action_is_in_the_cached_catalogue_at_once(client, programme, staff):
+    draft = factories.SeriesFactory(title="Grief and Bereavement", status="draft")
+    assert "Grief and Bereavement" not in Client().get(reverse("series:catalog")).content.decode()  # now cached
+
+    client.force_login(staff)
+    client.post("/admin/series/series/", {"action": "publish", "_selected_action": [draft.pk]})
+
+    assert "Grief and Bereavement" in Client().get(reverse("series:catalog")).content.decode()
+
+
+def test_materials_published_by_the_admin_action_are_in_the_cached_archive_at_once(client, programme, staff):
+    held = factories.SessionFactory(
+        series=programme,
+        title="Delirium",
+        starts_at=timezone.now() - dt.timedelta(days=3),
+        ends_at=timezone.now() - dt.timedelta(days=3, hours=-1),
+    )
+    factories.ResourceFactory(session=held, title="Delirium recording", published_at=None)
+    assert "Delirium recording" not in Client().get(reverse("echo_sessions:past")).content.decode()
+
+    client.force_login(staff)
+    client.post("/admin/echo_sessions/session/", {"action": "publish_materials", "_selected_action": [held.pk]})
+
+    assert "Delirium recording" in Client().get(reverse("echo_sessions:past")).content.decode()
+
+
+def test_a_spoke_archived_by_its_hub_manager_leaves_the_cached_hub_page_at_once(client, hub, hub_manager, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 30
+    spoke = factories.SpokeFactory(hub=hub)
+    page = reverse("hubs:detail", args=[hub.slug])
+    assert "This hub serves 1 spoke." in Client().get(page).content.decode()
+
+    client.force_login(hub_manager)
+    client.post(reverse("hubs:manage:spoke_archive", args=[hub.slug, spoke.pk]))
+
+    assert "This hub serves 0 spokes." in Client().get(page).content.decode()
