@@ -17,9 +17,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 
 from .models import HubMembership, SpokeMembership
-from .scoping import managed_hubs
+from .scoping import NATIONAL_PERMISSION, is_national_staff, managed_hubs
 
-NATIONAL_PERMISSION = "hubs.view_all_hubs"
+__all__ = ["NATIONAL_PERMISSION", "HubScopedAdminMixin", "is_national_staff"]
 
 # How to reach the hub from each model that may appear as a foreign key on a hub-scoped admin form.
 HUB_PATHS = {
@@ -29,10 +29,6 @@ HUB_PATHS = {
     "echo_sessions.session": "series__hub",
     "enrollment.enrollmentkey": "series__hub",
 }
-
-
-def is_national_staff(user) -> bool:
-    return bool(user.is_active and (user.is_superuser or (user.is_staff and user.has_perm(NATIONAL_PERMISSION))))
 
 
 class HubScopedAdminMixin:

@@ -19,6 +19,23 @@ from .models import Hub, HubMembership, Spoke, SpokeInvitation, SpokeMembership
 
 MANAGE = (HubMembership.Role.MANAGER,)
 VIEW = (HubMembership.Role.MANAGER, HubMembership.Role.FACILITATOR)
+# Programme staff who see every hub (superusers, or staff holding it).
+NATIONAL_PERMISSION = "hubs.view_all_hubs"
+
+
+def is_national_staff(user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_superuser or (user.is_staff and user.has_perm(NATIONAL_PERMISSION)))
+    )
+
+
+def is_hub_staff(user, hub_id: int) -> bool:
+    """Programme staff, or a manager or facilitator of this hub: who may see its drafts and every material."""
+    if is_national_staff(user):
+        return True
+    return managed_hubs(user).filter(pk=hub_id).exists()
 
 
 def _hub_q(prefix: str, *, user, hub: Hub | None, roles: Iterable[str]) -> Q:

@@ -15,7 +15,7 @@ from enrollment.models import Registration
 from hubs.admin_scoping import HubScopedAdminMixin
 
 from . import services
-from .admin_forms import ConfirmForm, RescheduleForm
+from .admin_forms import ConfirmForm, RescheduleForm, ResourceAdminForm
 from .models import Presenter, Resource, Session
 
 # Staff paste links without a scheme; assume https (Django 6 will, too).
@@ -39,6 +39,7 @@ class UpcomingOrPastFilter(admin.SimpleListFilter):
 
 
 class ResourceInline(admin.TabularInline):
+    form = ResourceAdminForm
     formfield_overrides = HTTPS_LINKS
     model = Resource
     fields = ("kind", "title", "url", "file", "text", "visibility", "published_at")
@@ -236,6 +237,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 @admin.register(Resource)
 class ResourceAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    form = ResourceAdminForm
     formfield_overrides = HTTPS_LINKS
     hub_lookup = "session__series__hub"
     list_display = ("__str__", "kind", "session", "visibility", "published_at")

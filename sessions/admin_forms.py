@@ -3,7 +3,10 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.widgets import AdminFileWidget
 from django.utils.translation import gettext_lazy as _
+
+from .models import Resource
 
 EASTERN = zoneinfo.ZoneInfo(settings.DEFAULT_VIEWER_TIME_ZONE)
 
@@ -44,3 +47,39 @@ class ConfirmForm(forms.Form):
         required=True,
         error_messages={"required": _("Tick the box to confirm the cancellation.")},
     )
+
+
+class _StoredFile:
+    """What the file widget shows for a stored material: its uploaded name, linked to the checked download."""
+
+    def __init__(self, name: str, url: str):
+        self.name, self.url = name, url
+
+    def __str__(self):
+        return self.name
+
+
+class MaterialFileInput(AdminFileWidget):
+    download_url = ""
+    download_name = ""
+
+    def format_value(self, value):
+        if self.is_initial(value) and self.download_url:
+            return _StoredFile(self.download_name or str(value), self.download_url)
+        return super().format_value(value)
+
+
+class ResourceAdminForm(forms.ModelForm):
+    """Materials in admin: the stored file links to the download view (media has no public path)."""
+
+    class Meta:
+        model = Resource
+        fields = ("session", "kind", "title", "url", "file", "text", "visibility", "published_at")
+        widgets = {"file": MaterialFileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        widget = self.fields["file"].widget if "file" in self.fields else None
+        if isinstance(widget, MaterialFileInput) and self.instance.pk and self.instance.file:
+            widget.download_url = self.instance.href
+            widget.download_name = self.instance.file_name

@@ -1,11 +1,14 @@
+import posixpath
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import ACCEPTED, inspect_upload, random_name, validate_upload
 from series.models import Series
 
 
@@ -111,7 +114,22 @@ class Session(models.Model):
 
 
 def resource_upload_to(instance, filename):
-    return f"resources/{instance.session_id}/{filename}"
+    """A random name with the extension of the kind found in the file: not guessable, not chosen by the uploader."""
+    return random_name(folder="materials", extension=ACCEPTED[instance.content_type].extension)
+
+
+class MaterialFieldFile(FieldFile):
+    def save(self, name, content, save=True):
+        # Every way of storing a file (admin form, a service, a script) passes here: nothing is stored unless its
+        # content is an accepted kind, and the kind found is what downloads are later served as.
+        kind = inspect_upload(content)
+        self.instance.content_type = kind.content_type
+        self.instance.file_name = posixpath.basename(name or "")[:255]
+        super().save(name, content, save)
+
+
+class MaterialFileField(models.FileField):
+    attr_class = MaterialFieldFile
 
 
 class Resource(models.Model):
@@ -131,7 +149,17 @@ class Resource(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=250, blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
-    file = models.FileField(_("file"), upload_to=resource_upload_to, blank=True)
+    file = MaterialFileField(
+        _("file"),
+        upload_to=resource_upload_to,
+        blank=True,
+        max_length=255,
+        validators=[validate_upload],
+        help_text=_("PDF, PowerPoint, Word, Excel, plain text, image, audio or video."),
+    )
+    # Read from the file's content when it is uploaded; downloads are served with this type and name only.
+    content_type = models.CharField(_("file type"), max_length=100, blank=True, editable=False)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
     text = models.TextField(_("text"), blank=True, help_text=_("For questions and answers written out."))
     visibility = models.CharField(_("visible to"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -153,4 +181,5 @@ class Resource(models.Model):
 
     @property
     def href(self) -> str:
-        return self.file.url if self.file else self.url
+        """Files are only ever served by the download view, which checks who may see them."""
+        return reverse("echo_sessions:material_file", args=[self.pk]) if self.file else self.url

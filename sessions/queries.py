@@ -30,6 +30,11 @@ def session_for_page(*, pk: int) -> Session | None:
     )
 
 
+def resource_for_download(*, pk: int) -> Resource | None:
+    """A stored file with its session and series (whose hub and state decide who may download it): 1 query."""
+    return Resource.objects.exclude(file="").select_related("session__series").filter(pk=pk).first()
+
+
 def past_sessions(*, now: dt.datetime | None = None, text: str = "", series: Series | None = None, language: str = ""):
     """Held sessions, newest first, with their series and public materials (paginate, then 1 prefetch query)."""
     now = now or timezone.now()

@@ -7,4 +7,5 @@ app_name = "echo_sessions"
 urlpatterns = [
     path("past/", views.past, name="past"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("materials/<int:pk>/file/", views.material_file, name="material_file"),
 ]

@@ -69,7 +69,10 @@ def test_attendees_are_thanked_and_those_who_missed_it_are_invited_to_catch_up(h
     assert caught_up.idempotency_key == f"recording:{missed.pk}"
     for row in (thanked, caught_up):
         assert "https://video.example.org/acp" in row.body_html
-        assert "http://127.0.0.1:8000/media/resources/acp.pdf" in row.body_html
+        # Files are linked through the download view that checks who asks, never a public media path.
+        slides = held.resources.get(kind=Resource.Kind.SLIDES)
+        assert f"http://127.0.0.1:8000/sessions/materials/{slides.pk}/file/" in row.body_html
+        assert "/media/" not in row.body_html
         assert "ACP slides" in row.body_html
         # Written-out Q&A is read on the session page.
         assert f'href="http://127.0.0.1:8000/sessions/{held.pk}/">Questions and answers</a>' in row.body_html
