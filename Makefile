@@ -20,6 +20,8 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(BIN)/acti
 	$(BIN)/pip install --quiet -r requirements/dev.txt
 	touch $(VENV)/.base-installed $@
 
+# Links in emails and calendar files follow the port `make run` serves on, unless SITE_URL says otherwise.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.base-installed
 	mkdir -p var/mail
 	$(PY) manage.py migrate --noinput

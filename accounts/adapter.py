@@ -1,12 +1,26 @@
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
-from django.contrib.sites.shortcuts import get_current_site
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 
 from notifications.outbox import queue_rendered_email
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's templates read as `current_site`: the site's name in the reader's language, not the host."""
+
+    name: str
+    domain: str
+
+
+def portal_site() -> PortalSite:
+    return PortalSite(name=str(settings.SITE_NAME), domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,7 +41,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         language = self._language_for(email)
         with translation.override(language):
-            message = self.render_mail(template_prefix, email, {"email": email, **self._base_context(), **context})
+            message = self.render_mail(template_prefix, email, {"email": email, **context, **self._base_context()})
         body_html = ""
         if isinstance(message, EmailMultiAlternatives):
             body_html = next((body for body, mimetype in message.alternatives if mimetype == "text/html"), "")
@@ -44,7 +58,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def _base_context(self) -> dict:
         request = allauth_context.request
-        return {"request": request, "current_site": get_current_site(request)}
+        return {"request": request, "current_site": portal_site()}
 
     @staticmethod
     def _language_for(email: str) -> str:

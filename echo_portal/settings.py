@@ -24,7 +24,10 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else [])
+# `make run` sets SITE_URL from the port it serves on when it is unset, so links in emails reach the running site.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# What emails call the site (allauth's "Hello from …!"), in the reader's language.
+SITE_NAME = _("ECHO Portal")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
@@ -95,6 +98,18 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must survive a double click and two tabs: readers never wait for the writer (WAL),
+    # a writer waits its turn instead of failing with "database is locked" (timeout, in seconds), and every
+    # transaction takes the write lock when it begins (IMMEDIATE), so two never deadlock upgrading a read lock.
+    # SQLite has no SELECT … FOR UPDATE: IMMEDIATE is what serialises the seat checks there.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if not DEBUG else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -217,7 +232,11 @@ STORAGES = {
 }
 
 # Mail: files under var/mail/ unless EMAIL_URL says otherwise.
-vars().update(env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}"))
+EMAIL_URL = env("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+vars().update(env.email_url_config(EMAIL_URL))
+if EMAIL_URL.startswith("filemail:"):
+    # django-environ drops the leading slash of filemail:///an/absolute/path; a relative one is under the project.
+    EMAIL_FILE_PATH = str(BASE_DIR / EMAIL_URL.split("://", 1)[-1].split("?", 1)[0])
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ECHO Portal <echo@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -48,6 +48,8 @@ def test_the_four_people_with_their_printed_logins_and_verified_addresses(debug_
         assert client.login(email=person.email, password=person.password)
     assert people.demo_person("admin").is_superuser
     assert not people.demo_person("clinician").is_staff
+    # Where the mail they receive goes, said at start.
+    assert "Emails go to" in output
 
 
 def test_the_clinician_is_a_rural_family_physician_enrolled_and_registered(debug_site):

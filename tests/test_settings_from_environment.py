@@ -24,6 +24,8 @@ print(json.dumps({
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "debug": settings.DEBUG,
     "site_url": settings.SITE_URL,
+    "email_file_path": getattr(settings, "EMAIL_FILE_PATH", None),
+    "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
 }))
 """
 
@@ -62,6 +64,43 @@ def test_defaults_work_with_nothing_set():
     assert values["email_backend"] == "django.core.mail.backends.filebased.EmailBackend"
     assert values["eager"] is True and values["broker"] == ""
     assert values["debug"] is True
+    # The files land in the project's var/mail/, not in a folder named after its path.
+    assert values["email_file_path"] == str(ROOT / "var" / "mail")
+    # SQLite never answers a second writer with "database is locked": WAL, a busy timeout, IMMEDIATE transactions.
+    assert values["db_options"]["transaction_mode"] == "IMMEDIATE"
+    assert values["db_options"]["timeout"] >= 5
+    assert "journal_mode=WAL" in values["db_options"]["init_command"]
+
+
+def test_a_file_mail_url_keeps_its_absolute_path_and_a_relative_one_is_under_the_project(tmp_path):
+    import json
+
+    absolute = json.loads(_settings(EMAIL_URL=f"filemail://{tmp_path}/mail").stdout.strip().splitlines()[-1])
+    relative = json.loads(_settings(EMAIL_URL="filemail://var/outgoing").stdout.strip().splitlines()[-1])
+
+    assert absolute["email_file_path"] == f"{tmp_path}/mail"
+    assert relative["email_file_path"] == str(ROOT / "var" / "outgoing")
+
+
+def test_make_run_links_follow_its_port_unless_site_url_is_set(tmp_path):
+    """`make run PORT=8123` serves on 8123, so the links its emails carry say 8123 too."""
+    fake_python = tmp_path / "python"
+    fake_python.write_text('#!/bin/sh\necho "SITE_URL=$SITE_URL $*"\n')
+    fake_python.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT", "MAKEFLAGS"}}
+
+    def run(*args):
+        result = subprocess.run(
+            ["make", "-s", "run", f"PY={fake_python}", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.splitlines()
+
+    served = run("PORT=8123")
+    assert "SITE_URL=http://127.0.0.1:8123 manage.py runserver 127.0.0.1:8123" in served
+    assert "SITE_URL=http://127.0.0.1:8123 manage.py seed_demo --if-empty --print-logins" in served
+    env["SITE_URL"] = "https://echo.example.org"
+    assert "SITE_URL=https://echo.example.org manage.py runserver 127.0.0.1:8123" in run("PORT=8123")
 
 
 def test_each_service_comes_from_a_url():

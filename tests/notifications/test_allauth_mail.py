@@ -84,3 +84,21 @@ def test_signup_while_the_broker_is_down_succeeds_and_the_sweeper_sends_the_veri
     [message] = mail.outbox
     assert message.to == ["nadia.roy@example.org"]
     assert "/accounts/confirm-email/" in message.body
+
+
+@pytest.mark.parametrize(
+    ("language", "greeting"), [("en", "Hello from ECHO Portal!"), ("fr", "Portail ECHO")], ids=["en", "fr"]
+)
+def test_account_emails_name_the_site_in_the_readers_language(
+    client, clinician, django_capture_on_commit_callbacks, language, greeting
+):
+    clinician.preferred_language = language
+    clinician.save(update_fields=["preferred_language"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": clinician.email})
+
+    [message] = mail.outbox
+    first_line = message.body.splitlines()[0]
+    assert greeting in first_line
+    assert "testserver" not in first_line and "127.0.0.1" not in first_line

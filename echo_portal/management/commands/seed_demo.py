@@ -105,6 +105,18 @@ def _slug(title: str, suffix: str = "") -> str:
     return f"{base}-{suffix}" if suffix else base
 
 
+def mail_destination() -> str:
+    """Where the configured backend puts email, said for a person starting the site."""
+    backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
+    if backend == "filebased":
+        return f"files under {settings.EMAIL_FILE_PATH}/"
+    if backend == "smtp":
+        return f"the SMTP server at {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    if backend == "console":
+        return "this terminal"
+    return settings.EMAIL_BACKEND
+
+
 class Command(BaseCommand):
     help = "Load the demo programme (idempotent). --if-empty skips it when series exist."
 
@@ -134,6 +146,7 @@ class Command(BaseCommand):
         demo.run_steps(today=today, stdout=self.stdout)
         if print_logins:
             self.print_logins()
+        self.stdout.write(f"Emails go to {mail_destination()}; links in them start with {settings.SITE_URL}/.")
 
     def print_logins(self):
         if not settings.DEBUG:
