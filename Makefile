@@ -48,6 +48,8 @@ migrate: $(VENV)/.base-installed
 
 messages: $(VENV)/.base-installed
 	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=var --ignore=tests --no-obsolete --no-location
+	# Sorted by message, so catalogues do not depend on the order the file system lists templates in.
+	for po in $$(find . -path ./.venv -prune -o -path '*/locale/fr/LC_MESSAGES/django.po' -print); do msgattrib --sort-output --no-location -o $$po $$po; done
 	$(PY) manage.py compilemessages --ignore=.venv
 
 worker: $(VENV)/.base-installed

@@ -96,7 +96,7 @@ def enrollment_confirmed(*, enrollment: Enrollment) -> None:
         language=language_of(user),
         kind=OutboundEmail.Kind.CONFIRMATION,
         idempotency_key=f"confirm:{enrollment.pk}",
-        template="email/enrollment_confirmed",
+        template="enrollment/email/enrollment_confirmed",
         context={
             **recipient_context(user),
             "series": series,
@@ -130,7 +130,7 @@ def registrations_confirmed(*, user: User, registrations: Iterable[Registration]
         language=language_of(user),
         kind=OutboundEmail.Kind.REGISTRATION,
         idempotency_key=f"registered:{user.pk}:{digest}",
-        template="email/registrations_confirmed",
+        template="enrollment/email/registrations_confirmed",
         context={
             **recipient_context(user),
             "sessions": [session_item(session, with_join_link=True) for session in sessions],
@@ -148,7 +148,7 @@ def waitlist_joined(*, registration: Registration) -> None:
         language=language_of(user),
         kind=OutboundEmail.Kind.WAITLIST,
         idempotency_key=f"waitlist:{registration.pk}:{_stamp(registration)}",
-        template="email/waitlist_joined",
+        template="enrollment/email/waitlist_joined",
         context={**recipient_context(user), "item": session_item(registration.session, with_join_link=False)},
     )
 
@@ -161,7 +161,7 @@ def promoted_from_waitlist(*, registration: Registration) -> None:
         language=language_of(user),
         kind=OutboundEmail.Kind.PROMOTION,
         idempotency_key=f"promoted:{registration.pk}:{_stamp(registration)}",
-        template="email/promoted",
+        template="enrollment/email/promoted",
         context={
             **recipient_context(user),
             "item": session_item(session, with_join_link=True),
@@ -181,7 +181,7 @@ def registrations_cancelled(*, user: User, registrations: Iterable[Registration]
         language=language_of(user),
         kind=OutboundEmail.Kind.CANCELLATION,
         idempotency_key=f"cancelled:{first.pk}:{digest}",
-        template="email/registrations_cancelled",
+        template="enrollment/email/registrations_cancelled",
         context={
             **recipient_context(user),
             "sessions": [session_item(session, with_join_link=False) for session in sessions],
@@ -210,7 +210,7 @@ def session_update_message(*, registration: Registration, session: Session, chan
         language=language_of(user),
         kind=OutboundEmail.Kind.SESSION_UPDATE,
         idempotency_key=f"update:{registration.pk}:{session.sequence}",
-        template="email/session_cancelled" if cancelled else "email/session_rescheduled",
+        template="enrollment/email/session_cancelled" if cancelled else "enrollment/email/session_rescheduled",
         context={
             **recipient_context(user),
             "item": session_item(session, with_join_link=not waitlisted),
@@ -240,7 +240,7 @@ def reminder_message(*, registration: Registration, threshold: str) -> EmailToQu
         language=language_of(user),
         kind=OutboundEmail.Kind.REMINDER,
         idempotency_key=reminder_key(threshold=threshold, registration_id=registration.pk, sequence=session.sequence),
-        template="email/reminder",
+        template="enrollment/email/reminder",
         context={
             **recipient_context(user),
             "item": session_item(session, with_join_link=True),
@@ -279,7 +279,7 @@ def recording_message(
         language=language_of(user),
         kind=OutboundEmail.Kind.RECORDING,
         idempotency_key=recording_key(registration.pk),
-        template="email/recording",
+        template="enrollment/email/recording",
         context={
             **recipient_context(user),
             "item": session_item(session, with_join_link=False),
