@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_actions import action_form_response
 from core.csv_export import csv_response
 from hubs.admin_scoping import HubScopedAdminMixin
 from sessions.models import Session
@@ -23,7 +24,7 @@ from sessions.models import Session
 from . import services
 from .admin_columns import PERSON_HEADER, PersonColumnsMixin, person_cells, with_people
 from .attendance import ParticipantReportError, parse_participant_report
-from .models import Enrollment, EnrollmentKey, Registration
+from .models import AttendanceChange, Enrollment, EnrollmentKey, Registration
 
 
 @admin.register(EnrollmentKey)
@@ -125,6 +126,52 @@ class AttendanceReportForm(forms.Form):
             raise forms.ValidationError(error.message) from None
 
 
+class AdjustAttendanceForm(forms.Form):
+    """Present, absent or a number of minutes for the selected registrants, and why (kept with the record)."""
+
+    MARKS = [
+        (services.attendance.PRESENT, _("Present for the whole session")),
+        (services.attendance.ABSENT, _("Absent")),
+        ("minutes", _("This many minutes:")),
+    ]
+
+    mark = forms.ChoiceField(label=_("attendance"), choices=MARKS, widget=forms.RadioSelect)
+    minutes = forms.IntegerField(
+        label=_("minutes"),
+        required=False,
+        min_value=0,
+        max_value=24 * 60,
+        help_text=_("Only with “This many minutes”."),
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Kept with the record, for example: joined by telephone, confirmed by the facilitator."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mark") == "minutes" and cleaned.get("minutes") is None:
+            self.add_error("minutes", _("Give the number of minutes."))
+        return cleaned
+
+
+class AttendanceChangeInline(admin.TabularInline):
+    model = AttendanceChange
+    fields = ("changed_at", "changed_by", "minutes_before", "minutes_after", "imported_minutes", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("attendance changed by staff")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # changes are made with the "Adjust attendance" action, which asks for a reason
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Registration)
 class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin):
     hub_lookup = "session__series__hub"
@@ -139,7 +186,7 @@ class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmi
         "status",
         "registered_at",
         "key_used",
-        "attended_minutes",
+        "attendance",
     )
     list_filter = (
         ("session__series", admin.RelatedOnlyFieldListFilter),
@@ -149,9 +196,21 @@ class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmi
         "user__province",
     )
     search_fields = ("user__email", "user__first_name", "user__last_name", "session__title", "session__series__title")
-    readonly_fields = ("user", "session", "status", "registered_at", "waitlisted_at", "status_changed_at")
-    fields = ("user", "session", "status", "registered_at", "waitlisted_at", "status_changed_at", "attended_minutes")
-    actions = ["export_csv", "move_from_waitlist"]
+    fields = (
+        "user",
+        "session",
+        "status",
+        "registered_at",
+        "waitlisted_at",
+        "status_changed_at",
+        "attended_minutes",
+        "imported_minutes",
+        "attendance_adjusted_at",
+    )
+    # Attendance changes only through the report import or the "Adjust attendance" action (with a reason).
+    readonly_fields = fields
+    inlines = [AttendanceChangeInline]
+    actions = ["export_csv", "move_from_waitlist", "adjust_attendance"]
     date_hierarchy = "registered_at"
     change_list_template = "admin/enrollment/registration/change_list.html"
 
@@ -224,7 +283,76 @@ class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmi
                 "%(count)d people in the report are not registered: %(emails)s",
                 len(outside),
             ) % {"count": len(outside), "emails": ", ".join(outside)}
+        if result.kept_adjusted:
+            summary += " " + ngettext(
+                "%(count)d registrant keeps the attendance staff set by hand.",
+                "%(count)d registrants keep the attendance staff set by hand.",
+                result.kept_adjusted,
+            ) % {"count": result.kept_adjusted}
         return summary
+
+    @admin.display(description=_("minutes attended"), ordering="attended_minutes")
+    def attendance(self, obj):
+        if obj.attended_minutes is None:
+            return "—"
+        if obj.attendance_adjusted_at is not None:
+            return _("%(minutes)d (adjusted by staff)") % {"minutes": obj.attended_minutes}
+        return str(obj.attended_minutes)
+
+    @admin.action(description=_("Adjust attendance of the selected registrants…"), permissions=["change"])
+    def adjust_attendance(self, request, queryset):
+        form = AdjustAttendanceForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            mark = form.cleaned_data["mark"]
+            result = services.adjust_attendance(
+                registration_ids=list(queryset.values_list("pk", flat=True)),
+                mark=None if mark == "minutes" else mark,
+                minutes=form.cleaned_data["minutes"] if mark == "minutes" else None,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "Attendance changed for %(count)d registrant; the reason is kept with the record.",
+                    "Attendance changed for %(count)d registrants; the reason is kept with the record.",
+                    len(result.changed),
+                )
+                % {"count": len(result.changed)},
+                messages.SUCCESS,
+            )
+            skipped = result.skipped_not_registered + result.skipped_not_held
+            if skipped:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d selected person was left as is: not registered, or the session is not over.",
+                        "%(count)d selected people were left as they are: not registered, or the session is not over.",
+                        skipped,
+                    )
+                    % {"count": skipped},
+                    messages.WARNING,
+                )
+            return None
+        count = queryset.count()
+        return action_form_response(
+            self,
+            request,
+            queryset,
+            form=form,
+            action="adjust_attendance",
+            title=ngettext(
+                "Adjust the attendance of %(count)d registrant",
+                "Adjust the attendance of %(count)d registrants",
+                count,
+            )
+            % {"count": count},
+            intro=_(
+                "The change, your name, the time and the reason are kept with each registration, next to what the "
+                "participant report said. A later import of the report keeps what you set."
+            ),
+            submit=_("Change the attendance"),
+        )
 
     @admin.display(description=_("key used"), ordering="key_code")
     def key_used(self, obj):
@@ -241,6 +369,7 @@ class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmi
             _("registered"),
             _("key used"),
             _("minutes attended"),
+            _("minutes in the participant report"),
         ]
         rows = (
             [
@@ -252,6 +381,7 @@ class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmi
                 r.registered_at,
                 r.key_code or "",
                 r.attended_minutes,
+                r.imported_minutes,
             ]
             for r in queryset.order_by("session__starts_at", "status", "registered_at").iterator(chunk_size=500)
         )

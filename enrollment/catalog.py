@@ -66,7 +66,8 @@ def open_communities_of_practice(*, now: dt.datetime | None = None, limit: int =
 
 
 def series_for_page(*, slug: str) -> Series | None:
-    """One published series with its hub, registration facts, and every session with its presenters: 3 queries."""
+    """One published series with its hub, registration facts, accreditations, and every session with its presenters:
+    4 queries."""
     # The newest published later cohort, read in the same query as the series.
     newer = published_series().filter(previous_cohort=OuterRef("pk")).order_by("-created_at", "-pk")
     return (
@@ -75,10 +76,11 @@ def series_for_page(*, slug: str) -> Series | None:
             newer_cohort_slug=Subquery(newer.values("slug")[:1]), newer_cohort_title=Subquery(newer.values("title")[:1])
         )
         .prefetch_related(
+            "accreditations",
             Prefetch(
                 "sessions",
                 queryset=Session.objects.order_by("starts_at", "pk").prefetch_related("presenters"),
-            )
+            ),
         )
         .filter(slug=slug)
         .first()
@@ -93,6 +95,7 @@ def upcoming_sessions(*, now: dt.datetime | None = None, limit: int = 40) -> lis
         .scheduled()
         .upcoming(now=now)
         .select_related("series", "series__hub")
+        .prefetch_related("series__accreditations")
         .order_by("starts_at", "pk")
     )
     return attach_series_facts(queryset[:limit])

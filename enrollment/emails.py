@@ -101,6 +101,11 @@ def enrollment_confirmed(*, enrollment: Enrollment) -> None:
             **recipient_context(user),
             "series": series,
             "series_url": absolute(series.get_absolute_url()),
+            "accreditation_statements": [
+                statement
+                for accreditation in series.accreditations.in_order()
+                if (statement := accreditation.statement(language_of(user)).strip())
+            ],
             "key": enrollment.key,
             "sessions": [session_item(session, with_join_link=False) for session in upcoming],
         },

@@ -153,7 +153,22 @@ class Registration(models.Model):
         _("joined the waitlist"), null=True, blank=True, editable=False, help_text=_("Sets the order of the waitlist.")
     )
     status_changed_at = models.DateTimeField(_("status changed"), auto_now=True)
-    attended_minutes = models.PositiveIntegerField(_("minutes attended"), null=True, blank=True)
+    attended_minutes = models.PositiveIntegerField(
+        _("minutes attended"),
+        null=True,
+        blank=True,
+        help_text=_("Empty until attendance is recorded; 0 for absent."),
+    )
+    imported_minutes = models.PositiveIntegerField(
+        _("minutes in the participant report"), null=True, blank=True, editable=False
+    )
+    attendance_adjusted_at = models.DateTimeField(
+        _("attendance adjusted by staff"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when staff changed the minutes by hand: a later report import keeps their value."),
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -176,3 +191,44 @@ class Registration(models.Model):
     @property
     def attended(self) -> bool:
         return bool(self.attended_minutes)
+
+    @property
+    def attendance_recorded(self) -> bool:
+        return self.attended_minutes is not None
+
+    @property
+    def counts_as_attended(self) -> bool:
+        """Past the series' threshold, so the session earns its credits (needs session__series loaded)."""
+        session = self.session
+        return session.series.counts_as_attended(
+            attended_minutes=self.attended_minutes, session_minutes=session.duration_minutes
+        )
+
+
+class AttendanceChange(models.Model):
+    """Staff changed a registrant's attendance by hand: who, when, why, and what the report had said."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="attendance_changes", verbose_name=_("registration")
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed"))
+    reason = models.TextField(_("reason"))
+    minutes_before = models.PositiveIntegerField(_("minutes before"), null=True, blank=True)
+    minutes_after = models.PositiveIntegerField(_("minutes after"), null=True, blank=True)
+    imported_minutes = models.PositiveIntegerField(_("minutes in the participant report"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance change")
+        verbose_name_plural = _("attendance changes")
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["registration", "changed_at"])]
+
+    def __str__(self):
+        return f"{self.registration} · {self.minutes_before} → {self.minutes_after}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -13,6 +12,7 @@ from django.utils import timezone
 from series.models import Series
 from sessions.models import Resource, Session
 
+from .credits import SeriesCredits, series_credits
 from .models import Enrollment, Registration
 
 
@@ -59,27 +59,6 @@ def _waitlist_position() -> Subquery:
 
 
 @dataclass
-class SeriesCredits:
-    series: Series
-    minutes: int
-    credits: Decimal | None
-
-    @property
-    def hours(self) -> Decimal:
-        return (Decimal(self.minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def credits_for(*, series: Series, minutes: int) -> Decimal | None:
-    """credits_per_hour × hours attended, capped at max_credits; None when the series is not accredited."""
-    if not series.credits_per_hour:
-        return None
-    earned = Decimal(series.credits_per_hour) * Decimal(minutes) / 60
-    if series.max_credits is not None:
-        earned = min(earned, Decimal(series.max_credits))
-    return earned.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-@dataclass
 class MyLearning:
     upcoming: list[Registration] = field(default_factory=list)
     waitlisted: list[Registration] = field(default_factory=list)
@@ -89,8 +68,8 @@ class MyLearning:
 
 
 def my_learning(*, user, now: dt.datetime | None = None) -> MyLearning:
-    """Everything My learning shows, in four queries (registrations, their resources, enrollments, and
-    the series of past attendance come with the registrations)."""
+    """Everything My learning shows, in five queries (registrations with their series, their resources, the
+    series' accreditations, enrollments)."""
     now = now or timezone.now()
     visible_resources = Resource.objects.filter(published_at__isnull=False, published_at__lte=now).order_by(
         "kind", "pk"
@@ -100,11 +79,14 @@ def my_learning(*, user, now: dt.datetime | None = None) -> MyLearning:
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("session__series")
         .annotate(waitlist_position=_waitlist_position())
-        .prefetch_related(Prefetch("session__resources", queryset=visible_resources, to_attr="visible_resources"))
+        .prefetch_related(
+            Prefetch("session__resources", queryset=visible_resources, to_attr="visible_resources"),
+            "session__series__accreditations",
+        )
         .order_by("session__starts_at", "pk")
     )
     result = MyLearning()
-    minutes_by_series: dict[int, int] = {}
+    attended_by_series: dict[int, list[Registration]] = {}
     series_by_id: dict[int, Series] = {}
     for registration in registrations:
         session = registration.session
@@ -117,9 +99,7 @@ def my_learning(*, user, now: dt.datetime | None = None) -> MyLearning:
             result.past.append(registration)
             if registration.attended_minutes:
                 series_by_id[session.series_id] = session.series
-                minutes_by_series[session.series_id] = (
-                    minutes_by_series.get(session.series_id, 0) + registration.attended_minutes
-                )
+                attended_by_series.setdefault(session.series_id, []).append(registration)
     result.past.reverse()
     result.enrollments = list(
         Enrollment.objects.filter(user=user)
@@ -145,9 +125,8 @@ def my_learning(*, user, now: dt.datetime | None = None) -> MyLearning:
         .order_by("series__title")
     )
     result.credits = [
-        SeriesCredits(series=series, minutes=minutes, credits=credits_for(series=series, minutes=minutes))
+        series_credits(series=series, registrations=attended_by_series[series_id])
         for series_id, series in sorted(series_by_id.items(), key=lambda item: item[1].title)
-        for minutes in [minutes_by_series[series_id]]
     ]
     return result
 

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_actions import action_form_response
 from enrollment.admin_capacity import promote_after_capacity_edit
 from enrollment.models import Enrollment, EnrollmentKey, Registration
 from enrollment.services.cohorts import duplicate_as_cohort
@@ -23,7 +24,7 @@ from sessions.services import save_edited_session
 
 from . import services
 from .admin_forms import DuplicateCohortForm, ScheduleForm
-from .models import Series
+from .models import Accreditation, Series
 
 
 def _count_subquery(queryset, group_by: str):
@@ -75,6 +76,26 @@ class EnrollmentKeyInline(admin.TabularInline):
     extra = 0
 
 
+class AccreditationInline(admin.StackedInline):
+    model = Accreditation
+    extra = 0
+    fieldsets = (
+        (None, {"fields": (("body", "body_name"), ("credit_type", "category", "delivery"))}),
+        (None, {"fields": (("credits_per_hour", "maximum"), "statement_en", "statement_fr")}),
+        (
+            None,
+            {
+                "fields": (
+                    ("number", "valid_from", "valid_until"),
+                    ("provider_name", "provider_contact"),
+                    "accredited_as_certificate",
+                    "position",
+                )
+            },
+        ),
+    )
+
+
 @admin.register(Series)
 class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_LINKS
@@ -94,7 +115,7 @@ class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("hub",)
     search_fields = ("title", "short_name", "slug", "summary", "keys__code")
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [SessionInline, EnrollmentKeyInline]
+    inlines = [AccreditationInline, SessionInline, EnrollmentKeyInline]
     actions = ["publish", "unpublish", "duplicate_as_cohort"]
     change_form_template = "admin/series/series/change_form.html"
     save_on_top = True
@@ -102,7 +123,13 @@ class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         (None, {"fields": ("hub", "title", "slug", "short_name", "kind", "language", "status", "previous_cohort")}),
         (_("Description"), {"fields": ("summary", "description")}),
         (_("Audience"), {"fields": ("audience_description", "audience_professions", "audience_settings")}),
-        (_("Accreditation"), {"fields": ("accreditation_statement", "credits_per_hour", "max_credits")}),
+        (
+            _("Attendance that counts"),
+            {
+                "fields": (("attendance_minimum_percent", "attendance_minimum_minutes"),),
+                "description": _("Credits are earned for whole sessions attended past this threshold."),
+            },
+        ),
         (
             _("Registration"),
             {
@@ -249,19 +276,8 @@ class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
             submit=_("Create the new cohort"),
         )
 
-    def action_form_response(self, request, queryset, *, form, action, title, intro, submit):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "intro": intro,
-            "submit_label": submit,
-            "form": form,
-            "action": action,
-            "selected": queryset.values_list("pk", flat=True),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/series/action_form.html", context)
+    def action_form_response(self, request, queryset, **kwargs):
+        return action_form_response(self, request, queryset, **kwargs)
 
     # -- schedule helper ---------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ class SeriesConfig(AppConfig):
     def ready(self):
         from core.page_cache import invalidate_on_change
 
-        from .models import Series
+        from .models import Accreditation, Series
 
         # Public pages show these rows: any change drops the cached copies.
-        invalidate_on_change(Series)
+        invalidate_on_change(Series, Accreditation)

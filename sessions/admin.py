@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_actions import action_form_response
 from enrollment.admin_capacity import promote_after_capacity_edit
 from enrollment.models import Registration
 from hubs.admin_scoping import HubScopedAdminMixin
@@ -44,22 +44,6 @@ class ResourceInline(admin.TabularInline):
     model = Resource
     fields = ("kind", "title", "url", "file", "text", "visibility", "published_at")
     extra = 0
-
-
-def _action_form(model_admin, request, queryset, *, form, action, title, intro, submit, summary=()):
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": title,
-        "intro": intro,
-        "summary": summary,
-        "submit_label": submit,
-        "form": form,
-        "action": action,
-        "selected": queryset.values_list("pk", flat=True),
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/series/action_form.html", context)
 
 
 @admin.register(Session)
@@ -150,7 +134,7 @@ class SessionAdmin(HubScopedAdminMixin, admin.ModelAdmin):
                     return None
         else:
             form = RescheduleForm(initial=RescheduleForm.initial_for(session))
-        return _action_form(
+        return action_form_response(
             self,
             request,
             queryset,
@@ -184,7 +168,7 @@ class SessionAdmin(HubScopedAdminMixin, admin.ModelAdmin):
             return None
         from core.formatting import format_session_when
 
-        return _action_form(
+        return action_form_response(
             self,
             request,
             queryset,

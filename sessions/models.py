@@ -1,5 +1,5 @@
 import posixpath
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import ACCEPTED, inspect_upload, random_name, validate_upload
+from series.credits import session_credits
 from series.models import Series
 
 
@@ -105,12 +106,8 @@ class Session(models.Model):
 
     @property
     def credits(self) -> Decimal | None:
-        """Credits this session earns: the series' credits per hour times its length, to the quarter credit."""
-        per_hour = self.series.credits_per_hour
-        if not per_hour:
-            return None
-        earned = per_hour * Decimal(self.duration_minutes) / Decimal(60)
-        return (earned * 4).quantize(Decimal("1"), rounding=ROUND_HALF_UP) / 4
+        """What attending this session earns under the series' first accreditation (prefetch series__accreditations)."""
+        return session_credits(series=self.series, session_minutes=self.duration_minutes)
 
 
 def resource_upload_to(instance, filename):

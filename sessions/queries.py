@@ -20,11 +20,11 @@ def published_resources() -> QuerySet[Resource]:
 
 
 def session_for_page(*, pk: int) -> Session | None:
-    """One session of a published series with its series, hub, presenters and published materials: 3 queries."""
+    """One session of a published series with its series, hub, accreditations, presenters and materials: 4 queries."""
     return (
         public_sessions()
         .select_related("series", "series__hub")
-        .prefetch_related("presenters", Prefetch("resources", queryset=published_resources()))
+        .prefetch_related("presenters", "series__accreditations", Prefetch("resources", queryset=published_resources()))
         .filter(pk=pk)
         .first()
     )

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -7,7 +8,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from enrollment.models import Enrollment, EnrollmentKey, Registration
 from hubs.models import Hub, HubMembership, Spoke, SpokeMembership
-from series.models import Series
+from series.models import Accreditation, Series
 from sessions.models import Presenter, Resource, Session
 
 
@@ -89,6 +90,39 @@ class SeriesFactory(factory.django.DjangoModelFactory):
     status = Series.Status.PUBLISHED
     registration_mode = Series.RegistrationMode.OPEN
     summary = "Case-based learning in palliative care."
+
+    @classmethod
+    def _create(cls, model_class, *args, credits_per_hour=None, max_credits=None, accreditation_statement="", **kwargs):
+        """`credits_per_hour=1, max_credits=12` (or a statement) gives the series a Mainpro+ accreditation."""
+        series = super()._create(model_class, *args, **kwargs)
+        if credits_per_hour or accreditation_statement:
+            AccreditationFactory(
+                series=series,
+                credits_per_hour=Decimal(str(credits_per_hour or 1)),
+                maximum=Decimal(str(max_credits)) if max_credits is not None else None,
+                statement_en=accreditation_statement,
+            )
+        return series
+
+
+class AccreditationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Accreditation
+
+    series = factory.SubFactory(SeriesFactory)
+    body = Accreditation.Body.MAINPRO
+    credit_type = "Certified"
+    category = "Group Learning"
+    credits_per_hour = Decimal("1")
+    maximum = Decimal("12")
+    statement_en = (
+        "This 1-credit-per-hour Group Learning program has been certified by the College of Family Physicians "
+        "of Canada for up to 12 Mainpro+ credits."
+    )
+    statement_fr = (
+        "Ce programme d'apprentissage en groupe d'un crédit par heure a été certifié par le Collège des médecins "
+        "de famille du Canada pour un maximum de 12 crédits Mainpro+."
+    )
 
 
 class PresenterFactory(factory.django.DjangoModelFactory):

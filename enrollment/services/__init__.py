@@ -19,11 +19,11 @@ transaction as the change that causes it.
 
 By topic: ``keys`` (finding and using enrollment keys), ``enrollments`` (joining a series and its
 waitlist), ``seats`` (picking sessions, waitlists, cancelling, leaving), ``attendance`` (minutes
-from a participant report), ``locks`` (the row locks and the counts read under them). Callers use
+from a participant report, staff adjustments), ``locks`` (the row locks and the counts read under them). Callers use
 the names below (``from enrollment import services``; ``services.register(...)``).
 """
 
-from .attendance import AttendanceResult, record_attendance
+from .attendance import AdjustmentResult, AttendanceResult, adjust_attendance, record_attendance
 from .enrollments import enroll, enroll_by_key, promote_enrollments_from_waitlist
 from .errors import EnrollmentError, InvalidKey
 from .keys import find_active_key
@@ -40,7 +40,9 @@ from .seats import (
 )
 
 __all__ = [
+    "AdjustmentResult",
     "AttendanceResult",
+    "adjust_attendance",
     "EnrollmentError",
     "InvalidKey",
     "RegistrationResult",

@@ -1,16 +1,20 @@
-"""Attendance: minutes from the platform's participant report, set on the session's registrants."""
+"""Attendance: minutes from the platform's participant report, and staff adjusting them by hand with a reason."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sessions.models import Session
 
-from ..models import Registration
+from ..models import AttendanceChange, Registration
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,7 @@ class AttendanceResult:
     updated: list[Registration]
     unmatched: list[str] = field(default_factory=list)
     not_registered: list[str] = field(default_factory=list)
+    kept_adjusted: int = 0
 
 
 def record_attendance(*, session: Session, rows: Iterable[tuple[str, int]]) -> AttendanceResult:
@@ -30,6 +35,8 @@ def record_attendance(*, session: Session, rows: Iterable[tuple[str, int]]) -> A
     rejoin) and capped at the session's length. Only registered people are updated: waitlisted and
     cancelled ones come back in ``not_registered``, emails with no registration at all in ``unmatched``.
     The minutes are set, not added, so importing the same report twice gives the same result.
+    The report's value is kept on every registration (`imported_minutes`); where staff adjusted the
+    attendance by hand, their value stands (counted in ``kept_adjusted``).
     """
     totals: dict[str, int] = {}
     for email, minutes in rows:
@@ -48,14 +55,101 @@ def record_attendance(*, session: Session, rows: Iterable[tuple[str, int]]) -> A
         by_email = {registration.user.email.strip().lower(): registration for registration in registrations}
         updated = []
         not_registered = []
+        kept_adjusted = 0
         for email, registration in by_email.items():
             if registration.status != Registration.Status.REGISTERED:
                 not_registered.append(email)
                 continue
-            registration.attended_minutes = min(totals[email], cap)
+            registration.imported_minutes = min(totals[email], cap)
+            if registration.attendance_adjusted_at is None:
+                registration.attended_minutes = registration.imported_minutes
+            else:
+                kept_adjusted += 1
             updated.append(registration)
-        Registration.objects.bulk_update(updated, ["attended_minutes"])
+        Registration.objects.bulk_update(updated, ["attended_minutes", "imported_minutes"])
     unmatched = [email for email in totals if email not in by_email]
     return AttendanceResult(
-        matched=len(updated), updated=updated, unmatched=unmatched, not_registered=sorted(not_registered)
+        matched=len(updated),
+        updated=updated,
+        unmatched=unmatched,
+        not_registered=sorted(not_registered),
+        kept_adjusted=kept_adjusted,
     )
+
+
+PRESENT = "present"
+ABSENT = "absent"
+
+
+@dataclass(frozen=True)
+class AdjustmentResult:
+    changed: list[Registration]
+    skipped_not_registered: int = 0
+    skipped_not_held: int = 0
+
+
+def adjust_attendance(
+    *,
+    registration_ids: Iterable[int],
+    mark: str | None = None,
+    minutes: int | None = None,
+    reason: str,
+    by,
+    now: dt.datetime | None = None,
+) -> AdjustmentResult:
+    """Staff set the attendance of one or many registrants by hand: present (the whole session), absent, or minutes.
+
+    A reason is required; each change leaves an `AttendanceChange` row (who, when, why, the minutes before
+    and after, and what the participant report said), and marks the registration so a later import keeps it.
+    Only registered people of sessions already held are changed: the others are counted and left alone.
+    Minutes are capped at the session's length. Raises ValidationError for a missing reason or value.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the attendance is changed: the reason is kept with the record."))
+    if mark not in (PRESENT, ABSENT, None) or (mark is None) == (minutes is None):
+        raise ValidationError(_("Choose present, absent, or a number of minutes."))
+    if minutes is not None and minutes < 0:
+        raise ValidationError(_("Minutes cannot be negative."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        registrations = list(
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("session")
+            .filter(pk__in=list(registration_ids))
+            .order_by("pk")
+        )
+        changed: list[Registration] = []
+        audit: list[AttendanceChange] = []
+        not_registered = not_held = 0
+        for registration in registrations:
+            session = registration.session
+            if registration.status != Registration.Status.REGISTERED:
+                not_registered += 1
+                continue
+            if session.ends_at > now:
+                not_held += 1
+                continue
+            if mark == PRESENT:
+                value = session.duration_minutes
+            elif mark == ABSENT:
+                value = 0
+            else:
+                value = min(minutes, session.duration_minutes)
+            audit.append(
+                AttendanceChange(
+                    registration=registration,
+                    changed_by=by,
+                    changed_at=now,
+                    reason=reason,
+                    minutes_before=registration.attended_minutes,
+                    minutes_after=value,
+                    imported_minutes=registration.imported_minutes,
+                )
+            )
+            registration.attended_minutes = value
+            registration.attendance_adjusted_at = now
+            changed.append(registration)
+        Registration.objects.bulk_update(changed, ["attended_minutes", "attendance_adjusted_at"])
+        AttendanceChange.objects.bulk_create(audit)
+    return AdjustmentResult(changed=changed, skipped_not_registered=not_registered, skipped_not_held=not_held)

@@ -71,6 +71,7 @@ def test_registrants_of_a_session_export_with_the_columns_staff_need(client, sta
         "registered",
         "key used",
         "minutes attended",
+        "minutes in the participant report",
     ]
     amelie = next(row for row in rows if row[1] == "amelie@example.org")
     assert amelie[0] == "Amélie Côté"

@@ -110,14 +110,15 @@ def test_anonymous_visitors_cost_no_query(django_assert_num_queries, session):
         template.render(Context({"request": request, "series": series, "session": session}))
 
 
-def test_my_learning_reads_in_three_queries(django_assert_num_queries, clinician):
+def test_my_learning_reads_in_four_queries(django_assert_num_queries, clinician):
     for days in (-14, -7, 7, 14):
         factories.RegistrationFactory(user=clinician, session=factories.SessionFactory(days_from_now=days))
     factories.EnrollmentFactory.create_batch(2, user=clinician)
 
     # 1: registrations with their session and series and waitlist position;
-    # 2: the published resources of those sessions; 3: enrollments with their series.
-    with django_assert_num_queries(3):
+    # 2: the published resources of those sessions; 3: the accreditations of their series (for credits);
+    # 4: enrollments with their series.
+    with django_assert_num_queries(4):
         learning = queries.my_learning(user=clinician)
 
     assert len(learning.upcoming) == 2 and len(learning.past) == 2

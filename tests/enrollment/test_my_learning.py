@@ -59,10 +59,10 @@ def test_the_page_shows_each_part_of_the_learners_year(client, clinician, ltc):
     assert f'action="{reverse("enrollment:enroll_by_key")}"' in html
 
 
-def test_credits_are_hours_attended_times_credits_per_hour_capped(clinician, ltc):
-    for days in (-30, -20, -10):
+def test_credits_are_whole_sessions_attended_times_credits_per_hour_capped(clinician, ltc):
+    for days, minutes in ((-40, 55), (-30, 50), (-20, 60), (-10, 40)):  # 40 minutes is short of 75 % of the hour
         factories.RegistrationFactory(
-            user=clinician, session=factories.SessionFactory(series=ltc, days_from_now=days), attended_minutes=55
+            user=clinician, session=factories.SessionFactory(series=ltc, days_from_now=days), attended_minutes=minutes
         )
     unaccredited = factories.SeriesFactory(title="Journal Watch")
     factories.RegistrationFactory(
@@ -71,11 +71,11 @@ def test_credits_are_hours_attended_times_credits_per_hour_capped(clinician, ltc
 
     credits = {row.series.title: row for row in queries.my_learning(user=clinician).credits}
 
-    assert credits["Long-Term Care Community of Practice"].minutes == 165
-    assert credits["Long-Term Care Community of Practice"].credits == Decimal("2.00")
+    ltc_row = credits["Long-Term Care Community of Practice"]
+    assert (ltc_row.minutes, ltc_row.sessions_counted, ltc_row.counted_minutes) == (205, 3, 180)
+    assert ltc_row.credits == Decimal("2.00")  # three whole hours, capped at the series' maximum of 2
     assert credits["Journal Watch"].credits is None
     assert credits["Journal Watch"].hours == Decimal("1.50")
-    assert queries.credits_for(series=ltc, minutes=30) == Decimal("0.50")
 
 
 def test_waitlist_positions_follow_the_order_of_joining(clinician):

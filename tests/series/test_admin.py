@@ -98,9 +98,8 @@ def _series_form(hub, **overrides):
         "summary": "",
         "description": "",
         "audience_description": "",
-        "accreditation_statement": "",
-        "credits_per_hour": "1",
-        "max_credits": "6",
+        "attendance_minimum_percent": "75",
+        "attendance_minimum_minutes": "",
         "registration_mode": "key",
         "registration_opens_at_0": "",
         "registration_opens_at_1": "",
@@ -109,6 +108,25 @@ def _series_form(hub, **overrides):
         "capacity": "",
         "key_distributor": "your hub",
         "cohosts": "",
+        "accreditations-TOTAL_FORMS": "1",
+        "accreditations-INITIAL_FORMS": "0",
+        "accreditations-MIN_NUM_FORMS": "0",
+        "accreditations-MAX_NUM_FORMS": "1000",
+        "accreditations-0-body": "cfpc_mainpro",
+        "accreditations-0-body_name": "",
+        "accreditations-0-credit_type": "Certified",
+        "accreditations-0-category": "Group Learning",
+        "accreditations-0-delivery": "live_online",
+        "accreditations-0-credits_per_hour": "1",
+        "accreditations-0-maximum": "6",
+        "accreditations-0-statement_en": "Certified for up to 6 Mainpro+ credits.",
+        "accreditations-0-statement_fr": "Certifié pour un maximum de 6 crédits Mainpro+.",
+        "accreditations-0-number": "",
+        "accreditations-0-valid_from": "",
+        "accreditations-0-valid_until": "",
+        "accreditations-0-provider_name": "",
+        "accreditations-0-provider_contact": "",
+        "accreditations-0-position": "0",
         "sessions-TOTAL_FORMS": "2",
         "sessions-INITIAL_FORMS": "0",
         "sessions-MIN_NUM_FORMS": "0",
@@ -157,6 +175,10 @@ def test_staff_create_a_series_with_sessions_and_a_key_in_one_form(staff_client)
     first = series.sessions.first()
     assert first.starts_at == dt.datetime(2031, 1, 9, 12, tzinfo=EASTERN)  # staff persona's zone is Eastern
     assert list(series.keys.values_list("code", flat=True)) == ["RURAL31"]
+    accreditation = series.accreditations.get()
+    assert (accreditation.body, accreditation.credits_per_hour, accreditation.maximum) == ("cfpc_mainpro", 1, 6)
+    assert accreditation.statement("fr") == "Certifié pour un maximum de 6 crédits Mainpro+."
+    assert series.attendance_minimum_percent == 75
 
 
 @pytest.mark.django_db
@@ -185,6 +207,34 @@ def test_invalid_series_form_shows_the_admins_errors(staff_client):
 
 
 @pytest.mark.django_db
+def test_a_cccep_accreditation_needs_its_number_dates_and_contact(staff_client):
+    data = _series_form(HubFactory(), **{"accreditations-0-body": "cccep", "accreditations-0-credit_type": "CEU"})
+
+    response = staff_client.post(f"{CHANGELIST}add/", data)
+
+    page = _text(response)
+    assert response.status_code == 200
+    assert "CCCEP documents carry the CCCEP number." in page
+    assert "CCCEP documents carry the accreditation dates." in page
+    assert "CCCEP documents carry the provider&#x27;s contact." in page or "provider’s contact" in page
+    assert not Series.objects.filter(slug="palliative-care-rural-nursing-stations").exists()
+
+    data.update(
+        {
+            "accreditations-0-number": "1234-2031-001-L-P",
+            "accreditations-0-valid_from": "2031-01-01",
+            "accreditations-0-valid_until": "2031-12-31",
+            "accreditations-0-provider_contact": "cpd@pallium.ca",
+        }
+    )
+    response = staff_client.post(f"{CHANGELIST}add/", data)
+
+    assert response.status_code == 302, _text(response)[:3000]
+    accreditation = Series.objects.get(slug="palliative-care-rural-nursing-stations").accreditations.get()
+    assert accreditation.is_statement_of_attendance
+
+
+@pytest.mark.django_db
 def test_editing_a_session_time_in_the_inline_bumps_its_sequence(staff_client):
     series = SeriesFactory(slug="ltc")
     session = SessionFactory(
@@ -208,6 +258,7 @@ def test_editing_a_session_time_in_the_inline_bumps_its_sequence(staff_client):
             "sessions-0-ends_at_1": "13:30",
             "sessions-0-join_url": "",
             "keys-TOTAL_FORMS": "0",
+            "accreditations-TOTAL_FORMS": "0",
         }
     )
 

@@ -180,6 +180,7 @@ def test_series_page_shows_description_audience_cohosts_accreditation_and_every_
         audience_professions=["psw"],
         cohosts="McMaster University\nQueen's University",
         accreditation_statement="Certified by the College of Family Physicians of Canada for up to 12 Mainpro+ credits",
+        credits_per_hour=Decimal("1"),
         max_credits=Decimal("12"),
     )
     presenter = PresenterFactory(name="Dr. José Pereira", credentials="MD")
@@ -199,7 +200,8 @@ def test_series_page_shows_description_audience_cohosts_accreditation_and_every_
     assert "Health care professionals working in long-term care" in page
     assert "Personal support worker / health care aide" in page
     assert "McMaster University" in page and "Queen&#x27;s University" in page
-    assert "up to 12 Mainpro+ credits" in page and "Up to 12 credits" in page
+    assert "up to 12 Mainpro+ credits" in page and "Mainpro+: up to 12 credits" in page
+    assert "Attendance that earns credits: at least 75 % of a session." in page
     assert "Thursday, March 10, 2022, 12:00 – 1:00 p.m. ET" in page
     assert "Dr. José Pereira, MD" in page
     assert "Next one" in page

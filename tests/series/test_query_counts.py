@@ -42,16 +42,16 @@ def _programme(scale: int):
 
 PAGES = {
     # 1. upcoming sessions with series, hub and each series' registration facts (subqueries)
-    # 2. open communities of practice with their facts
-    "home": (lambda hub, series, session: "/", 2),
+    # 2. the accreditations of their series (credits on each card)  3. open communities of practice with their facts
+    "home": (lambda hub, series, session: "/", 3),
     # 1. hubs offered in the filter  2. count for the paginator  3. the page of series with hub and facts
     "catalog": (lambda hub, series, session: "/series/", 3),
     # 1. the hub chosen (form validation)  2. hubs offered  3. count  4. the page of series
     "catalog filtered": (lambda hub, series, session: f"/series/?hub={hub.slug}&kind=cop&language=en&open=on", 4),
-    # 1. the series with hub and facts  2. its sessions  3. their presenters
-    "series": (lambda hub, series, session: series.get_absolute_url(), 3),
-    # 1. the session with series and hub  2. presenters  3. published resources
-    "session": (lambda hub, series, session: session.get_absolute_url(), 3),
+    # 1. the series with hub and facts  2. its accreditations  3. its sessions  4. their presenters
+    "series": (lambda hub, series, session: series.get_absolute_url(), 4),
+    # 1. the session with series and hub  2. presenters  3. the series' accreditations  4. published resources
+    "session": (lambda hub, series, session: session.get_absolute_url(), 4),
     # 1. series offered in the filter  2. count  3. the page of sessions with series  4. their public resources
     "past sessions": (lambda hub, series, session: "/sessions/past/?q=session&language=en", 4),
     # 1. hubs with spoke and series counts (subqueries)  2. spoke kinds of every listed hub
@@ -83,9 +83,9 @@ def test_session_page_for_a_signed_in_registrant_query_count(client, clinician, 
     client.force_login(clinician)
 
     # 1. the signed-in user (the session itself comes from the cache)
-    # 2. the session with series and hub  3. presenters  4. published resources
-    # 5. is the viewer a registrant (for registrants-only slides)  6. the viewer's registration (enrollment tag)
-    with django_assert_num_queries(6):
+    # 2. the session with series and hub  3. presenters  4. the series' accreditations  5. published resources
+    # 6. is the viewer a registrant (for registrants-only slides)  7. the viewer's registration (enrollment tag)
+    with django_assert_num_queries(7):
         response = client.get(session.get_absolute_url())
 
     assert response.status_code == 200

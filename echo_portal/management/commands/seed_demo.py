@@ -24,12 +24,22 @@ from echo_portal import demo
 from echo_portal.demo import people
 from enrollment.models import EnrollmentKey
 from hubs.models import Hub, Spoke
-from series.models import Series
+from series.models import Accreditation, Series
 from sessions.models import Presenter, Resource, Session
 from sessions.schedule import Rule, plan_schedule
 
 FACTS = Path(__file__).resolve().parents[2] / "demo" / "demo-programme.json"
 EASTERN = zoneinfo.ZoneInfo("America/Toronto")
+
+# The CFPC's certification statement as the programme's pages give it, and its French wording.
+MAINPRO_STATEMENT_EN = (
+    "This 1-credit-per-hour Group Learning program has been certified by the College of Family Physicians of "
+    "Canada for up to {credits} Mainpro+ credits."
+)
+MAINPRO_STATEMENT_FR = (
+    "Ce programme d'apprentissage en groupe d'un crédit par heure a été certifié par le Collège des médecins de "
+    "famille du Canada pour un maximum de {credits} crédits Mainpro+."
+)
 
 KINDS = {
     "community of practice": Series.Kind.COMMUNITY_OF_PRACTICE,
@@ -217,7 +227,6 @@ class Command(BaseCommand):
             mode = Series.RegistrationMode.CLOSED
         else:
             mode = Series.RegistrationMode.OPEN
-        accredited = bool(spec.get("accreditation"))
         return {
             "title": spec["title"],
             "short_name": spec.get("short", ""),
@@ -226,19 +235,36 @@ class Command(BaseCommand):
             "summary": (spec.get("audience") or spec.get("notes") or "")[:300],
             "description": f"<p>{spec['notes']}</p>" if spec.get("notes") else "",
             "audience_description": spec.get("audience", ""),
-            "accreditation_statement": spec.get("accreditation", ""),
-            "credits_per_hour": Decimal("1") if accredited else None,
-            "max_credits": Decimal(spec["max_credits"]) if spec.get("max_credits") else None,
             "registration_mode": mode,
             "cohosts": "\n".join(spec.get("cohosts", [])),
             "key_distributor": "your hub partner or Pallium Canada" if mode == Series.RegistrationMode.KEY else "",
             "status": Series.Status.PUBLISHED,
         }
 
+    def accredit(self, series: Series, spec: dict) -> None:
+        """The programme's Mainpro+ certification, as its pages state it (1 credit per hour, up to a maximum)."""
+        if not spec.get("accreditation"):
+            return
+        Accreditation.objects.get_or_create(
+            series=series,
+            body=Accreditation.Body.MAINPRO,
+            defaults={
+                "credit_type": "Certified",
+                "category": "Group Learning",
+                "credits_per_hour": Decimal("1"),
+                "maximum": Decimal(spec["max_credits"]) if spec.get("max_credits") else None,
+                "statement_en": MAINPRO_STATEMENT_EN.format(credits=spec.get("max_credits", "")),
+                "statement_fr": MAINPRO_STATEMENT_FR.format(credits=spec.get("max_credits", "")),
+                "provider_name": "Pallium Canada",
+                "provider_contact": "info@pallium.ca",
+            },
+        )
+
     def historical_series(self, hub: Hub, spec: dict) -> Series:
         series, _ = Series.objects.get_or_create(
             slug=_slug(spec["title"]), defaults={"hub": hub, **self.series_defaults(spec)}
         )
+        self.accredit(series, spec)
         presenters = [self.presenter(name) for name in spec.get("presenters", [])]
         for item in spec.get("sessions", []):
             starts_at = _eastern(item["date"], item["start"])
@@ -332,6 +358,7 @@ class Command(BaseCommand):
         series, _ = Series.objects.get_or_create(
             slug=_slug(spec["title"], "new-cohort"), defaults={"hub": hub, "previous_cohort": historical, **defaults}
         )
+        self.accredit(series, spec)
         if series.previous_cohort_id != historical.pk:
             series.previous_cohort = historical
             series.save(update_fields=["previous_cohort"])
@@ -348,6 +375,7 @@ class Command(BaseCommand):
         defaults["audience_professions"] = ["psw"]
         defaults["summary"] = "Facilitated by practice coaches: case-based discussions, breakout rooms and role play."
         series, _ = Series.objects.get_or_create(slug=_slug(spec["title"]), defaults={"hub": hub, **defaults})
+        self.accredit(series, spec)
         known = spec.get("known_sessions", [])
         titles = known + [f"PSW practice session {n}" for n in range(len(known) + 1, spec["sessions_count"] + 1)]
         self.upcoming_sessions(series, titles, weekday=1, start=dt.time(14, 0), rule=Rule.EVERY_2_WEEKS, lead_days=7)
