@@ -1,10 +1,11 @@
 """Failed sign-ins on the Django admin's own login form are limited, as allauth limits its own.
 
 allauth's ACCOUNT_RATE_LIMITS only guard /accounts/login/; /admin/login/ is a second door to the
-same accounts (and to the most powerful ones). Failures are counted by `core.ratelimit`: per account
-name (a password-guessing run on one account) and per client address (one machine trying many
-accounts). Past either limit the form is not even processed: the answer is 429 with a page that
-says why and what to do.
+same accounts (and to the most powerful ones). Attempts are counted by `core.ratelimit` before the
+form is processed, and given back when the sign-in succeeds: per account name, normalised as
+authentication normalises it (a password-guessing run on one account, however the name is spelt)
+and per client address (one machine trying many accounts). Past either limit the form is not even
+processed: the answer is 429 with a page that says why and what to do.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -13,8 +14,8 @@ from django.urls import reverse
 
 from . import ratelimit
 
-PER_ACCOUNT = ratelimit.Limit("admin-login:account", failures=5, window_seconds=15 * 60)
-PER_ADDRESS = ratelimit.Limit("admin-login:address", failures=20, window_seconds=60 * 60)
+PER_ACCOUNT = ratelimit.Limit("admin-login:account", attempts=5, window_seconds=15 * 60)
+PER_ADDRESS = ratelimit.Limit("admin-login:address", attempts=20, window_seconds=60 * 60)
 
 
 def _client_address(request: HttpRequest) -> str:
@@ -26,8 +27,9 @@ def _client_address(request: HttpRequest) -> str:
 
 def _counters(request: HttpRequest) -> list[ratelimit.Counter]:
     counters = [ratelimit.counter(PER_ADDRESS, _client_address(request))]
-    account = (request.POST.get("username") or "").strip().lower()
-    if account:
+    # counter() normalises the name as the login form does (NFKC) and case-folds it as the lookup ignores case.
+    account = request.POST.get("username") or ""
+    if account.strip():
         counters.append(ratelimit.counter(PER_ACCOUNT, account))
     return counters
 
@@ -47,12 +49,12 @@ class AdminLoginRateLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST" or request.path != reverse("admin:login"):
             return self.get_response(request)
-        counters = _counters(request)
-        lockout = ratelimit.lockout(counters)
-        if lockout is not None:
-            return _too_many(request, lockout)
+        attempt = ratelimit.consume(_counters(request))
+        if not attempt.allowed:
+            return _too_many(request, attempt.lockout)
         response = self.get_response(request)
-        # The admin login view redirects on success and shows the form again (200) on a failure.
-        if response.status_code == 200:
-            ratelimit.record_failure(counters)
+        # The admin login view shows the form again (200) on a failure; anything else (the redirect of a
+        # successful sign-in, a refused CSRF token) was no password guess.
+        if response.status_code != 200:
+            attempt.succeeded()
         return response

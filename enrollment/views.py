@@ -12,13 +12,14 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import ratelimit
 from core.formatting import format_time
 from core.ratelimit import Lockout
 from series.models import Series
 
 from . import queries, services
 from .forms import EnrollmentKeyForm, RegistrationForm
-from .key_limits import key_guess_lockout, record_wrong_key
+from .key_limits import begin_key_guess
 from .models import Enrollment, Registration
 from .registration import registration_state
 
@@ -37,8 +38,8 @@ def _client_address(request) -> str:
         return ""
 
 
-def _lockout(request) -> Lockout | None:
-    return key_guess_lockout(user_id=request.user.pk, client_address=_client_address(request))
+def _begin_guess(request) -> ratelimit.Attempt:
+    return begin_key_guess(user_id=request.user.pk, client_address=_client_address(request))
 
 
 def _locked_out(request, lockout: Lockout):
@@ -55,16 +56,22 @@ def _locked_out(request, lockout: Lockout):
     return response
 
 
-def _try_key(request, form: EnrollmentKeyForm, attempt) -> Enrollment | None:
-    """Run one key attempt: a wrong key counts against the account and the address."""
+def _try_key(form: EnrollmentKeyForm, guess: ratelimit.Attempt, attempt) -> Enrollment | None:
+    """Run one key attempt, already counted: only a wrong key keeps counting against the account and the address."""
+    if not form.is_valid():
+        guess.succeeded()  # nothing was checked
+        return None
     try:
-        return attempt(form.cleaned_data["key"])
+        enrollment = attempt(form.cleaned_data["key"])
     except services.InvalidKey as error:
-        record_wrong_key(user_id=request.user.pk, client_address=_client_address(request))
         form.add_error("key", error.message)
+        return None
     except services.EnrollmentError as error:
+        guess.succeeded()  # the key was right; something else stands in the way
         form.add_error("key", error.message)
-    return None
+        return None
+    guess.succeeded()
+    return enrollment
 
 
 def _after_enrollment(request, enrollment: Enrollment):
@@ -101,13 +108,12 @@ def enroll(request, slug):
         )
     form = EnrollmentKeyForm(request.POST if request.method == "POST" else None, distributor=series.key_distributor)
     if request.method == "POST":
-        lockout = _lockout(request)
-        if lockout is not None:
-            return _locked_out(request, lockout)
-        if form.is_valid():
-            enrollment = _try_key(request, form, lambda key: services.enroll(user=request.user, series=series, key=key))
-            if enrollment is not None:
-                return _after_enrollment(request, enrollment)
+        guess = _begin_guess(request)
+        if not guess.allowed:
+            return _locked_out(request, guess.lockout)
+        enrollment = _try_key(form, guess, lambda key: services.enroll(user=request.user, series=series, key=key))
+        if enrollment is not None:
+            return _after_enrollment(request, enrollment)
     context["form"] = form
     return render(request, "enrollment/enroll.html", context)
 
@@ -124,13 +130,12 @@ def enroll_by_key(request):
         return render(request, "enrollment/enroll_by_key.html", {"form": form})
     if request.method == "POST":
         form = EnrollmentKeyForm(request.POST)
-        lockout = _lockout(request)
-        if lockout is not None:
-            return _locked_out(request, lockout)
-        if form.is_valid():
-            enrollment = _try_key(request, form, lambda key: services.enroll_by_key(user=request.user, key=key))
-            if enrollment is not None:
-                return _after_enrollment(request, enrollment)
+        guess = _begin_guess(request)
+        if not guess.allowed:
+            return _locked_out(request, guess.lockout)
+        enrollment = _try_key(form, guess, lambda key: services.enroll_by_key(user=request.user, key=key))
+        if enrollment is not None:
+            return _after_enrollment(request, enrollment)
     else:
         pending = request.session.pop(PENDING_KEY, "") if request.user.is_authenticated else ""
         form = EnrollmentKeyForm(initial={"key": pending} if pending else None)

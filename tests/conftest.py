@@ -96,6 +96,29 @@ def enable_cache(settings):
     cache.clear()
 
 
+class _Clock:
+    def __init__(self, now: float):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def ratelimit_clock(monkeypatch):
+    """The rate limiter's clock, frozen at the real time and moved by `advance(seconds)`: no waiting for a window."""
+    import time
+
+    from core import ratelimit
+
+    frozen = _Clock(time.time())
+    monkeypatch.setattr(ratelimit, "clock", frozen)
+    return frozen
+
+
 @pytest.fixture
 def redis_cache(settings, request):
     """The real shared Redis cache (as production has), under a key prefix of this test's own."""
