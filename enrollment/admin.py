@@ -29,6 +29,7 @@ from .models import AttendanceChange, Enrollment, EnrollmentKey, Registration
 
 @admin.register(EnrollmentKey)
 class EnrollmentKeyAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    hub_manager_actions = ("view", "add", "change")
     hub_lookup = "series__hub"
     list_display = ("code", "series", "label", "hub", "valid_from", "valid_until", "uses", "is_active")
     list_filter = ("is_active", ("series", admin.RelatedOnlyFieldListFilter), ("hub", admin.RelatedOnlyFieldListFilter))
@@ -44,6 +45,7 @@ class EnrollmentKeyAdmin(HubScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin):
+    hub_manager_actions = ("view",)
     hub_lookup = "series__hub"
     list_display = (
         "person_name",
@@ -174,6 +176,7 @@ class AttendanceChangeInline(admin.TabularInline):
 
 @admin.register(Registration)
 class RegistrationAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin):
+    hub_manager_actions = ("view",)
     hub_lookup = "session__series__hub"
     list_display = (
         "person_name",

@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .admin_scoping import HubScopedAdminMixin
+from .admin_scoping import HubScopedAdminMixin, HubScopedInlineMixin
 from .models import Hub, HubMembership, Spoke, SpokeInvitation, SpokeMembership
 
 
-class HubMembershipInline(admin.TabularInline):
+class HubMembershipInline(HubScopedInlineMixin, admin.TabularInline):
     model = HubMembership
     extra = 0
     autocomplete_fields = ["user"]
@@ -66,7 +66,7 @@ class HubMembershipAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         )
 
 
-class SpokeMembershipInline(admin.TabularInline):
+class SpokeMembershipInline(HubScopedInlineMixin, admin.TabularInline):
     model = SpokeMembership
     extra = 0
     autocomplete_fields = ["user"]

@@ -10,6 +10,7 @@ Managers can do everything in their hub's portal; facilitators only see
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
@@ -21,6 +22,38 @@ MANAGE = (HubMembership.Role.MANAGER,)
 VIEW = (HubMembership.Role.MANAGER, HubMembership.Role.FACILITATOR)
 # Programme staff who see every hub (superusers, or staff holding it).
 NATIONAL_PERMISSION = "hubs.view_all_hubs"
+
+
+@dataclass(frozen=True)
+class AdminScope:
+    """How a model's rows belong to a hub, and what its hub managers may do with them in Django admin."""
+
+    hub_lookup: str | None  # the ORM path from the model to its Hub; None for rows shared by all hubs
+    manager_actions: tuple[str, ...] = ()  # "view", "add", "change", "delete"
+
+
+# Filled once per model by the admin classes that show it (HubScopedAdminMixin and HubManagerAccess).
+ADMIN_SCOPES: dict[str, tuple[type, AdminScope]] = {}
+
+
+def declare_admin_scope(model, scope: AdminScope) -> None:
+    ADMIN_SCOPES[model._meta.label_lower] = (model, scope)
+
+
+def hub_lookup_for(model) -> str | None:
+    """The path from `model` to its hub, if an admin declared one (foreign-key choices are limited through it)."""
+    declared = ADMIN_SCOPES.get(model._meta.label_lower)
+    return declared[1].hub_lookup if declared else None
+
+
+def hub_manager_permissions() -> dict[str, list[str]]:
+    """The admin permissions of the "Hub managers" group, by app label, from every declared scope."""
+    permissions: dict[str, list[str]] = {}
+    for model, scope in ADMIN_SCOPES.values():
+        permissions.setdefault(model._meta.app_label, []).extend(
+            f"{action}_{model._meta.model_name}" for action in scope.manager_actions
+        )
+    return permissions
 
 
 def is_national_staff(user) -> bool:

@@ -17,31 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from core.page_cache import invalidate_public_pages
 
 from .models import Hub, Spoke, SpokeInvitation, SpokeMembership
+from .scoping import hub_manager_permissions
 
 INVITATION_VALID_FOR = dt.timedelta(days=14)
 HUB_MANAGERS_GROUP = "Hub managers"
-# What a hub manager may do in Django admin; the rows are restricted to their hubs by HubScopedAdminMixin.
-HUB_MANAGER_PERMISSIONS = {
-    "series": ["view_series", "add_series", "change_series"],
-    "echo_sessions": [
-        "view_session",
-        "add_session",
-        "change_session",
-        "view_resource",
-        "add_resource",
-        "change_resource",
-        "delete_resource",
-        "view_presenter",
-        "add_presenter",
-    ],
-    "enrollment": [
-        "view_enrollmentkey",
-        "add_enrollmentkey",
-        "change_enrollmentkey",
-        "view_enrollment",
-        "view_registration",
-    ],
-}
 
 
 class InvitationError(Exception):
@@ -252,10 +231,14 @@ def remove_member(*, membership: SpokeMembership) -> bool:
 
 
 def ensure_hub_managers_group() -> Group:
-    """The "Hub managers" group with the admin permissions above (idempotent; run after every migrate)."""
+    """The "Hub managers" group with the admin permissions the admins declare (idempotent; run after every migrate).
+
+    Each hub-scoped ModelAdmin names its `hub_manager_actions` (hubs/admin_scoping.py); admin
+    modules are loaded before migrate's post_migrate signal runs this.
+    """
     group, _created = Group.objects.get_or_create(name=HUB_MANAGERS_GROUP)
     wanted = Permission.objects.none()
-    for app_label, codenames in HUB_MANAGER_PERMISSIONS.items():
+    for app_label, codenames in hub_manager_permissions().items():
         wanted |= Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
     group.permissions.set(wanted)
     return group

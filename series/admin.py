@@ -17,7 +17,7 @@ from core.admin_actions import action_form_response
 from enrollment.admin_capacity import promote_after_capacity_edit
 from enrollment.models import Enrollment, EnrollmentKey, Registration
 from enrollment.services.cohorts import duplicate_as_cohort
-from hubs.admin_scoping import HubScopedAdminMixin
+from hubs.admin_scoping import HubScopedAdminMixin, HubScopedInlineMixin
 from sessions import schedule
 from sessions.models import Session
 from sessions.services import save_edited_session
@@ -58,7 +58,7 @@ class UpcomingOrPastFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(HubScopedInlineMixin, admin.TabularInline):
     formfield_overrides = HTTPS_LINKS
     model = Session
     fields = ("title", "starts_at", "ends_at", "join_url", "capacity", "status", "sequence")
@@ -68,7 +68,7 @@ class SessionInline(admin.TabularInline):
     ordering = ("starts_at",)
 
 
-class EnrollmentKeyInline(admin.TabularInline):
+class EnrollmentKeyInline(HubScopedInlineMixin, admin.TabularInline):
     formfield_overrides = HTTPS_LINKS
     model = EnrollmentKey
     fields = ("code", "label", "hub", "valid_from", "valid_until", "max_uses", "uses_count", "is_active")
@@ -100,6 +100,7 @@ class AccreditationInline(admin.StackedInline):
 class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_LINKS
     hub_lookup = "hub"
+    hub_manager_actions = ("view", "add", "change")
     list_display = (
         "title",
         "hub",

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from core.admin_actions import action_form_response
 from enrollment.admin_capacity import promote_after_capacity_edit
 from enrollment.models import Registration
-from hubs.admin_scoping import HubScopedAdminMixin
+from hubs.admin_scoping import HubManagerAccess, HubScopedAdminMixin, HubScopedInlineMixin
 
 from . import services
 from .admin_forms import ConfirmForm, RescheduleForm, ResourceAdminForm
@@ -38,7 +38,7 @@ class UpcomingOrPastFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(HubScopedInlineMixin, admin.TabularInline):
     form = ResourceAdminForm
     formfield_overrides = HTTPS_LINKS
     model = Resource
@@ -48,6 +48,7 @@ class ResourceInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    hub_manager_actions = ("view", "add", "change")
     formfield_overrides = HTTPS_LINKS
     hub_lookup = "series__hub"
     list_display = ("title", "series", "when", "status", "registrations", "sequence")
@@ -192,7 +193,8 @@ class SessionAdmin(HubScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Presenter)
-class PresenterAdmin(admin.ModelAdmin):
+class PresenterAdmin(HubManagerAccess, admin.ModelAdmin):
+    hub_manager_actions = ("view", "add")  # presenters are shared by every hub
     list_display = ("name", "credentials", "organisation", "session_count")
     search_fields = ("name", "organisation", "credentials")
 
@@ -221,6 +223,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 @admin.register(Resource)
 class ResourceAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    hub_manager_actions = ("view", "add", "change", "delete")
     form = ResourceAdminForm
     formfield_overrides = HTTPS_LINKS
     hub_lookup = "session__series__hub"

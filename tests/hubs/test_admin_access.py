@@ -5,13 +5,17 @@ series, sessions and enrollment admins do; test_admin_programming.py covers thos
 """
 
 import pytest
+from django.contrib import admin as django_admin
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from hubs import services
+from hubs.admin_scoping import HubScopedAdminMixin
 from hubs.models import Spoke
+from series.models import Series
+from sessions.models import Presenter, Resource, Session
 from tests import factories
 
 
@@ -116,3 +120,30 @@ def test_a_manager_without_admin_access_cannot_reach_admin(client, hub_manager, 
     response = client.get(reverse("admin:hubs_spoke_change", args=[spoke.pk]))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_each_model_says_once_what_hub_managers_may_do_and_the_group_follows():
+    services.ensure_hub_managers_group()
+    granted = set(
+        Group.objects.get(name=services.HUB_MANAGERS_GROUP).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+
+    assert django_admin.site._registry[Series].hub_manager_actions == ("view", "add", "change")
+    assert {("series", "change_series"), ("echo_sessions", "add_presenter")} <= granted
+    assert ("series", "delete_series") not in granted and ("enrollment", "change_registration") not in granted
+    assert django_admin.site._registry[Presenter].hub_manager_actions == ("view", "add")
+
+
+def test_an_inline_that_would_skip_the_hub_scope_is_a_configuration_error():
+    class BareInline(django_admin.TabularInline):
+        model = Resource
+
+    class CarelessAdmin(HubScopedAdminMixin, django_admin.ModelAdmin):
+        hub_lookup = "series__hub"
+        inlines = [BareInline]
+
+    with pytest.raises(ImproperlyConfigured, match="HubScopedInlineMixin"):
+        CarelessAdmin(Session, django_admin.AdminSite(name="careless"))
