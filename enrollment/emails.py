@@ -21,7 +21,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import CharField, Value, prefetch_related_objects
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -232,7 +233,19 @@ def reminders_unsubscribe_url(user: User) -> str:
 
 
 def reminder_key(*, threshold: str, registration_id: int, sequence: int) -> str:
+    """`reminder-24h:<registration>:<sequence>`: a session moved (new sequence) is reminded of again."""
     return f"reminder-{threshold}:{registration_id}:{sequence}"
+
+
+def reminder_key_sql(threshold: str) -> Concat:
+    """The same key built by the database for each registration row, so the due query can skip those sent."""
+    return Concat(
+        Value(f"reminder-{threshold}:"),
+        Cast("pk", CharField()),
+        Value(":"),
+        Cast("session__sequence", CharField()),
+        output_field=CharField(),
+    )
 
 
 def reminder_message(*, registration: Registration, threshold: str) -> EmailToQueue:

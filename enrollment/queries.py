@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -42,16 +42,20 @@ def enrollment_for(*, user, series: Series) -> Enrollment | None:
     return Enrollment.objects.filter(user=user, series=series).first()
 
 
-def _waitlist_position() -> Subquery:
-    """1 for the first in line: waitlisted rows of the same session that joined earlier, plus this one."""
+def waitlist_position(model, *, within: str) -> Subquery:
+    """1 for the first in line: waitlisted rows of the same session (or series) that joined earlier, plus this one.
+
+    The one definition of a place in line, for registrations (`within="session"`) and enrollments
+    (`within="series"`); it counts in the order promotion takes (waitlisted_at, then id).
+    """
     ahead = (
-        Registration.objects.filter(session=OuterRef("session"), status=Registration.Status.WAITLISTED)
+        model.objects.filter(**{within: OuterRef(within)}, status=model.Status.WAITLISTED)
         .filter(
             Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
             | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lte=OuterRef("pk"))
         )
         .order_by()
-        .values("session")
+        .values(within)
         .annotate(n=Count("pk"))
         .values("n")[:1]
     )
@@ -78,7 +82,7 @@ def my_learning(*, user, now: dt.datetime | None = None) -> MyLearning:
         Registration.objects.filter(user=user)
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("session__series")
-        .annotate(waitlist_position=_waitlist_position())
+        .annotate(waitlist_position=waitlist_position(Registration, within="session"))
         .prefetch_related(
             Prefetch("session__resources", queryset=visible_resources, to_attr="visible_resources"),
             "session__series__accreditations",
@@ -105,23 +109,7 @@ def my_learning(*, user, now: dt.datetime | None = None) -> MyLearning:
         Enrollment.objects.filter(user=user)
         .exclude(status=Enrollment.Status.WITHDRAWN)
         .select_related("series")
-        .annotate(
-            waitlist_position=Coalesce(
-                Subquery(
-                    Enrollment.objects.filter(series=OuterRef("series"), status=Enrollment.Status.WAITLISTED)
-                    .filter(
-                        Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
-                        | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lte=OuterRef("pk"))
-                    )
-                    .order_by()
-                    .values("series")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                0,
-            )
-        )
+        .annotate(waitlist_position=Coalesce(waitlist_position(Enrollment, within="series"), 0))
         .order_by("series__title")
     )
     result.credits = [
@@ -129,16 +117,6 @@ def my_learning(*, user, now: dt.datetime | None = None) -> MyLearning:
         for series_id, series in sorted(series_by_id.items(), key=lambda item: item[1].title)
     ]
     return result
-
-
-def registrants(*, session: Session) -> QuerySet[Registration]:
-    """Who holds a seat or a waitlist place in a session, waitlist in its order."""
-    return (
-        Registration.objects.filter(session=session)
-        .exclude(status=Registration.Status.CANCELLED)
-        .select_related("user")
-        .order_by("status", "waitlisted_at", "registered_at", "pk")
-    )
 
 
 def viewer_is_registrant(*, session: Session, user) -> bool:

@@ -19,8 +19,7 @@ and once committed the rows' keys exclude them from every later run.
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import CharField, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Value
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
@@ -41,13 +40,6 @@ BATCH_SIZE = 500
 def due_reminders(*, threshold: str, now: dt.datetime):
     """Registrations whose session starts inside the threshold's window and that have no reminder yet."""
     _, opens_before, closes_before = next(item for item in THRESHOLDS if item[0] == threshold)
-    key = Concat(
-        Value(f"reminder-{threshold}:"),
-        Cast("pk", CharField()),
-        Value(":"),
-        Cast("session__sequence", CharField()),
-        output_field=CharField(),
-    )
     return (
         Registration.objects.filter(
             status=Registration.Status.REGISTERED,
@@ -60,7 +52,7 @@ def due_reminders(*, threshold: str, now: dt.datetime):
                 F("session__starts_at") - Value(opens_before), output_field=DateTimeField()
             ),
         )
-        .annotate(reminder_key=key)
+        .annotate(reminder_key=emails.reminder_key_sql(threshold))
         .exclude(Exists(OutboundEmail.objects.filter(idempotency_key=OuterRef("reminder_key"))))
         .select_related("user", "session__series")
         .order_by("pk")
