@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from core.admin_actions import action_form_response
 from core.csv_export import csv_response
-from hubs.admin_scoping import HubScopedAdminMixin
+from hubs.admin_scoping import HubScopedAdminMixin, HubScopedInlineMixin
 from sessions.models import Session
 
 from . import services
@@ -159,7 +159,7 @@ class AdjustAttendanceForm(forms.Form):
         return cleaned
 
 
-class AttendanceChangeInline(admin.TabularInline):
+class AttendanceChangeInline(HubScopedInlineMixin, admin.TabularInline):
     model = AttendanceChange
     fields = ("changed_at", "changed_by", "minutes_before", "minutes_after", "imported_minutes", "reason")
     readonly_fields = fields

@@ -76,7 +76,7 @@ class EnrollmentKeyInline(HubScopedInlineMixin, admin.TabularInline):
     extra = 0
 
 
-class AccreditationInline(admin.StackedInline):
+class AccreditationInline(HubScopedInlineMixin, admin.StackedInline):
     model = Accreditation
     extra = 0
     fieldsets = (
