@@ -7,6 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from outreach.forms import ProfileJoinForm
+from outreach.models import Subscriber
+from outreach.subscriptions import subscription_of
+
 from .forms import ProfileForm
 
 
@@ -21,7 +25,13 @@ def profile(request):
             return redirect("accounts:profile")
     else:
         form = ProfileForm(instance=request.user)
-    return render(request, "accounts/profile.html", {"form": form})
+    subscriber = subscription_of(request.user)
+    context = {
+        "form": form,
+        "on_mailing_list": subscriber is not None and subscriber.status == Subscriber.Status.SUBSCRIBED,
+        "mailing_form": ProfileJoinForm(auto_id="mailing_%s"),
+    }
+    return render(request, "accounts/profile.html", context)
 
 
 @require_POST

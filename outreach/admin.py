@@ -1,10 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from . import services
-from .models import PartnerInquiry, PartnerInquiryChange
+from core.csv_export import csv_response
+
+from . import services, subscriptions
+from .models import PartnerInquiry, PartnerInquiryChange, Subscriber, SubscriberChange
 
 
 class PartnerInquiryChangeInline(admin.TabularInline):
@@ -112,6 +118,10 @@ class PartnerInquiryAdmin(admin.ModelAdmin):
                 )
             except services.TransitionNotAllowed as error:
                 self.message_user(request, str(error), messages.ERROR)
+                return
+            if to_status == PartnerInquiry.Status.PARTNERED:
+                # The partnership is agreed: the hub is drafted from the submission for staff to complete.
+                self._hub_ready(request, services.create_hub(inquiry=obj))
 
     @admin.action(description=_("Create the hub of the selected partnered organisations"))
     def create_hub(self, request, queryset):
@@ -121,8 +131,127 @@ class PartnerInquiryAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{inquiry.organisation}: {' '.join(error.messages)}", messages.ERROR)
             else:
-                self.message_user(
-                    request,
-                    _("Hub “%(hub)s” is ready to complete (it stays hidden until you make it active).") % {"hub": hub},
-                    messages.SUCCESS,
-                )
+                self._hub_ready(request, hub)
+
+    def _hub_ready(self, request, hub):
+        link = format_html(
+            '<a href="{}">{}</a>', reverse("admin:hubs_hub_change", args=[hub.pk]), _("Complete the hub")
+        )
+        self.message_user(
+            request,
+            format_html(
+                "{} {}",
+                _("Hub “%(hub)s” is ready to complete (it stays hidden until you make it active).") % {"hub": hub},
+                link,
+            ),
+            messages.SUCCESS,
+        )
+
+
+class SubscriberChangeInline(admin.TabularInline):
+    model = SubscriberChange
+    extra = 0
+    can_delete = False
+    fields = ["at", "event", "detail"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+CONSENT_PROOF_HEADER = [
+    _("email"),
+    _("name"),
+    _("profession"),
+    _("province or territory"),
+    _("language"),
+    _("consent given"),
+    _("consent given on"),
+    _("consent wording version"),
+    _("consent language"),
+    _("consent wording shown"),
+    _("confirmed"),
+]
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    """Read-only: consent comes from the person, through the public form or their profile, never from staff."""
+
+    list_display = ["email", "name", "status", "language", "province", "profession", "requested_at", "confirmed_at"]
+    list_filter = ["status", "language", "province", "profession"]
+    search_fields = ["email", "name"]
+    date_hierarchy = "requested_at"
+    inlines = [SubscriberChangeInline]
+    actions = ["withdraw_selected"]
+    fieldsets = [
+        (None, {"fields": ["email", "name", "profession", "province", "language", "user", "status"]}),
+        (
+            _("Consent proof"),
+            {
+                "fields": [
+                    "consent_text",
+                    "consent_version",
+                    "consent_language",
+                    "consent_given_at",
+                    "consent_source",
+                    "requested_at",
+                    "confirmed_at",
+                ]
+            },
+        ),
+        (_("Withdrawal"), {"fields": ["withdrawn_at", "withdrawn_how"]}),
+    ]
+    readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
+    change_list_template = "admin/outreach/subscriber/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_view)
+        return [path("export/", export, name="outreach_subscriber_export"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "export_url": reverse("admin:outreach_subscriber_export")}
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def export_view(self, request):
+        """Everyone on the list now, with the proof of their consent (for an audit under CASL)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        professions = dict(Subscriber._meta.get_field("profession").choices)
+        provinces = dict(Subscriber._meta.get_field("province").choices)
+        rows = (
+            [
+                s.email,
+                s.name,
+                professions.get(s.profession, s.profession),
+                provinces.get(s.province, s.province),
+                s.language,
+                s.consent_given_at,
+                s.consent_source,
+                s.consent_version,
+                s.consent_language,
+                s.consent_text,
+                s.confirmed_at,
+            ]
+            for s in Subscriber.objects.on_the_list().order_by("email").iterator(chunk_size=2000)
+        )
+        filename = f"mailing-list-consent-{timezone.localdate().isoformat()}.csv"
+        return csv_response(filename=filename, header=CONSENT_PROOF_HEADER, rows=rows)
+
+    @admin.action(description=_("Take the selected addresses off the list (at their request)"))
+    def withdraw_selected(self, request, queryset):
+        withdrawn = sum(
+            subscriptions.withdraw(subscriber=subscriber, how=f"staff: {request.user.email}") for subscriber in queryset
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d address left the list.", "%(count)d addresses left the list.", withdrawn)
+            % {"count": withdrawn},
+            messages.SUCCESS,
+        )

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Province
+from accounts.choices import Language, Profession, Province
 
+from .consent import consent_wording
 from .models import PartnerInquiry
 
 
@@ -56,3 +57,42 @@ class PartnerInquiryForm(HoneypotMixin, forms.ModelForm):
 
     def inquiry_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ConsentMixin(forms.Form):
+    """The express-consent box: never checked in advance, required, its label the exact sentence that is stored."""
+
+    consent = forms.BooleanField(
+        required=True,
+        initial=False,
+        error_messages={
+            "required": _("Check this box to give your consent: we cannot add you to the list without it.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Rendered now, in the language of this request: the same sentence is shown and stored.
+        self.consent_text = consent_wording()
+        self.fields["consent"].label = self.consent_text
+
+
+class StayConnectedForm(HoneypotMixin, ConsentMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    profession = forms.ChoiceField(label=_("Profession"))
+    province = forms.ChoiceField(label=_("Province or territory"))
+    language = forms.ChoiceField(label=_("Language of our emails"), choices=Language.choices, widget=forms.RadioSelect)
+
+    field_order = ["email", "name", "profession", "province", "language", "consent", "website"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profession"].choices = [("", _("Choose…")), *Profession.choices]
+        self.fields["province"].choices = [("", _("Choose…")), *Province.choices]
+
+
+class ProfileJoinForm(ConsentMixin, forms.Form):
+    pass

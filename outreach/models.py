@@ -1,4 +1,4 @@
-"""Partner interest from organisations, and (in outreach.subscribers) the mailing list."""
+"""Partner interest from organisations, and the mailing list (subscribers with their consent proof, mailings)."""
 
 from django.conf import settings
 from django.db import models
@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Language, Province
+from accounts.choices import Language, Profession, Province
 from hubs.models import Hub
 
 
@@ -113,3 +113,95 @@ class PartnerInquiryChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def with_email(self, email: str):
+        """The row of this address, whatever its case (the unique index is on the lower-cased address)."""
+        return self.alias(email_lower=Lower("email")).filter(email_lower=email.strip().lower())
+
+    def on_the_list(self):
+        """Who a mailing may go to: confirmed and not withdrawn."""
+        return self.filter(status=Subscriber.Status.SUBSCRIBED)
+
+    def unconfirmed_since(self, moment):
+        return self.filter(status=Subscriber.Status.PENDING, requested_at__lt=moment)
+
+
+class Subscriber(models.Model):
+    """One address on (or asking to join, or gone from) the mailing list, with the proof of its express consent.
+
+    Canada's anti-spam law asks who consented, to what exact wording, when and where: the wording shown is stored
+    as it was displayed, with its version, the time and the page. Nobody is on the list until they confirm from
+    the email (double opt-in); requests never confirmed are purged.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        SUBSCRIBED = "subscribed", _("Subscribed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    email = models.EmailField(_("email address"), max_length=254)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    profession = models.CharField(_("profession"), max_length=40, choices=Profession.choices, blank=True)
+    province = models.CharField(_("province or territory"), max_length=2, choices=Province.choices, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mailing_subscriptions",
+        verbose_name=_("account"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_how = models.CharField(_("withdrawn how"), max_length=40, blank=True)
+    # The consent proof: the exact sentence the person checked, in the language it was shown, and where.
+    consent_text = models.TextField(_("consent wording shown"))
+    consent_version = models.CharField(_("consent wording version"), max_length=20)
+    consent_language = models.CharField(_("consent language"), max_length=2, choices=Language.choices)
+    consent_given_at = models.DateTimeField(_("consent given"))
+    consent_source = models.CharField(_("consent given on"), max_length=200)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mailing-list subscriber")
+        verbose_name_plural = _("mailing-list subscribers")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="subscriber_email_unique_ci")]
+        indexes = [
+            models.Index(fields=["status", "language"]),
+            models.Index(fields=["requested_at"], condition=models.Q(status="pending"), name="subscriber_pending"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} ({self.get_status_display()})"
+
+
+class SubscriberChange(models.Model):
+    """What happened to a subscription, kept for an audit: consent given, confirmed, withdrawn (and how)."""
+
+    class Event(models.TextChoices):
+        REQUESTED = "requested", _("Consent given, confirmation sent")
+        CONFIRMED = "confirmed", _("Confirmed from the email")
+        JOINED = "joined", _("Joined from the profile")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="changes", verbose_name=_("subscriber")
+    )
+    event = models.CharField(_("event"), max_length=12, choices=Event.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("subscription change")
+        verbose_name_plural = _("subscription history")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_event_display()} ({self.at:%Y-%m-%d %H:%M})"

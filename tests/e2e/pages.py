@@ -91,6 +91,9 @@ def public_pages(programme: Programme) -> list[Page]:
         Page("about", reverse("about")),
         Page("privacy", reverse("privacy")),
         Page("contact", reverse("contact")),
+        Page("become a hub partner", reverse("outreach:partner_interest"), form=True),
+        Page("partner interest received", reverse("outreach:partner_interest_thanks")),
+        *outreach_pages(),
         Page("sign in", reverse("account_login"), form=True),
         Page("create an account", reverse("account_signup"), form=True),
         Page("password reset", reverse("account_reset_password"), form=True),
@@ -98,6 +101,30 @@ def public_pages(programme: Programme) -> list[Page]:
         Page("check your email", reverse("account_email_verification_sent")),
         Page("account inactive", reverse("account_inactive")),
     ]
+
+
+def outreach_pages() -> list[Page]:
+    """The mailing list's pages, with a subscriber for the links its emails carry."""
+    from outreach import subscriptions
+
+    subscriber = subscriptions.request_subscription(
+        details=subscriptions.Details(email="nadia@example.org", name="Nadia Roy"),
+        consent=subscriptions.Consent(text="Yes", version="test", language="en", source="/stay-connected/"),
+    )
+    return [
+        Page("stay connected", reverse("outreach:stay_connected"), form=True),
+        Page("stay connected: check your email", reverse("outreach:stay_connected_check_email")),
+        Page(
+            "confirm a subscription", reverse("outreach:confirm", args=[subscriptions.confirmation_token(subscriber)])
+        ),
+        Page("leave the mailing list", subscriptions.unsubscribe_url(subscriber).removeprefix(_site())),
+    ]
+
+
+def _site() -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL
 
 
 def clinician_pages(programme: Programme) -> list[Page]:

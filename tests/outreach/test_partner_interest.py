@@ -161,6 +161,9 @@ def test_staff_see_the_inquiry_in_admin_move_it_along_and_create_the_hub(client,
 
     inquiry.refresh_from_db()
     assert (inquiry.status, inquiry.notes, inquiry.changes.count()) == ("partnered", "Keen", 3)
+    # Partnered: the hub was drafted from the submission, and staff are pointed to it.
+    hub = Hub.objects.get(partner_inquiries=inquiry)
+    assert f"/admin/hubs/hub/{hub.pk}/change/" in client.get("/admin/outreach/partnerinquiry/").content.decode()
     history = client.get(change_url).content.decode()
     assert "to in_discussion" in history and "staff@example.org" in history
 
