@@ -23,6 +23,7 @@ from sessions.models import Session
 
 from . import services
 from .admin_columns import PERSON_HEADER, PersonColumnsMixin, person_cells, with_people
+from .admin_forms import EnrollmentKeyAdminForm
 from .attendance import ParticipantReportError, parse_participant_report
 from .models import AttendanceChange, Enrollment, EnrollmentKey, Registration
 
@@ -37,6 +38,10 @@ class EnrollmentKeyAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("code", "label", "series__title")
     readonly_fields = ("uses_count", "created_at")
     fields = ("series", "code", "label", "hub", "valid_from", "valid_until", "max_uses", "is_active", "uses_count")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = EnrollmentKeyAdminForm.for_user(request.user)
+        return super().get_form(request, obj, change, **kwargs)
 
     @admin.display(description=_("uses"), ordering="uses_count")
     def uses(self, obj):

@@ -43,7 +43,8 @@ class EnrollmentKey(models.Model):
                 Upper("code"),
                 condition=Q(is_active=True),
                 name="enrollment_key_active_unique",
-                violation_error_message=_("Another active key already uses this code."),
+                # Neutral: which series holds a key is nobody's business but its staff's.
+                violation_error_message=_("This key cannot be used. Choose another one."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gt=F("valid_from")),

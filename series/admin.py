@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_actions import action_form_response
+from enrollment import services as enrollment_services
 from enrollment.admin_capacity import promote_after_capacity_edit
+from enrollment.admin_forms import EnrollmentKeyAdminForm, EnrollmentKeyFormSet
 from enrollment.models import Enrollment, EnrollmentKey, Registration
 from enrollment.services.cohorts import duplicate_as_cohort
 from hubs.admin_scoping import HubScopedAdminMixin, HubScopedInlineMixin
@@ -71,9 +73,14 @@ class SessionInline(HubScopedInlineMixin, admin.TabularInline):
 class EnrollmentKeyInline(HubScopedInlineMixin, admin.TabularInline):
     formfield_overrides = HTTPS_LINKS
     model = EnrollmentKey
+    formset = EnrollmentKeyFormSet
     fields = ("code", "label", "hub", "valid_from", "valid_until", "max_uses", "uses_count", "is_active")
     readonly_fields = ("uses_count",)
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = EnrollmentKeyAdminForm.for_user(request.user)
+        return super().get_formset(request, obj, **kwargs)
 
 
 class AccreditationInline(HubScopedInlineMixin, admin.StackedInline):
@@ -234,7 +241,7 @@ class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
             return None
         source = queryset.get()
         if "apply" in request.POST:
-            form = DuplicateCohortForm(request.POST, source=source)
+            form = DuplicateCohortForm(request.POST, source=source, user=request.user)
             if form.is_valid():
                 try:
                     copy = duplicate_as_cohort(
@@ -261,6 +268,7 @@ class SeriesAdmin(HubScopedAdminMixin, admin.ModelAdmin):
                 initial={
                     "title": _("%(title)s (new cohort)") % {"title": source.title},
                     "slug": slugify(f"{source.slug[:100]}-new-cohort"),
+                    "key_code": enrollment_services.generate_key(),
                     "key_label": _("New cohort"),
                 },
             )

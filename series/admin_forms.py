@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from enrollment import services as enrollment_services
 from sessions.schedule import Rule
 
 from .models import Series
@@ -75,8 +76,8 @@ class DuplicateCohortForm(forms.Form):
     )
     key_label = forms.CharField(label=_("Label of the key"), max_length=120, required=False)
 
-    def __init__(self, *args, source: Series, **kwargs):
-        self.source = source
+    def __init__(self, *args, source: Series, user=None, **kwargs):
+        self.source, self.user = source, user
         super().__init__(*args, **kwargs)
 
     def clean_slug(self):
@@ -89,6 +90,10 @@ class DuplicateCohortForm(forms.Form):
         code = (self.cleaned_data.get("key_code") or "").strip().upper()
         if not code and self.source.registration_mode == Series.RegistrationMode.KEY:
             raise forms.ValidationError(_("This series uses enrollment keys: give the new cohort its own key."))
-        if code and self.source.keys.model.objects.filter(code__iexact=code, is_active=True).exists():
-            raise forms.ValidationError(_("Another active key already uses this code."))
+        if code:
+            # Like every typed key: a collision counts as a wrong guess and the message says nothing of where.
+            try:
+                enrollment_services.check_code_free(code=code, user_id=self.user.pk)
+            except enrollment_services.EnrollmentError as error:
+                raise forms.ValidationError(error.message) from error
         return code

@@ -26,7 +26,7 @@ the names below (``from enrollment import services``; ``services.register(...)``
 from .attendance import AdjustmentResult, AttendanceResult, adjust_attendance, record_attendance
 from .enrollments import enroll, enroll_by_key, promote_enrollments_from_waitlist
 from .errors import EnrollmentError, InvalidKey
-from .keys import find_active_key
+from .keys import check_code_free, find_active_key, generate_key
 from .seats import (
     RegistrationResult,
     after_capacity_change,
@@ -40,6 +40,8 @@ from .seats import (
 )
 
 __all__ = [
+    "check_code_free",
+    "generate_key",
     "AdjustmentResult",
     "AttendanceResult",
     "adjust_attendance",

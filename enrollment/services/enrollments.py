@@ -27,7 +27,8 @@ def enroll(*, user, series: Series, key: str | None) -> Enrollment:
 def enroll_by_key(*, user, key: str) -> Enrollment:
     """Join the series an active key belongs to, without finding the series first."""
     found = keys.find_active_key(code=key)
-    if found is None:
+    # A draft's key answers exactly as a wrong one (and counts as one): nothing tells a draft exists.
+    if found is None or found.series.status == Series.Status.DRAFT:
         raise keys.invalid_key()
     return enroll_locked(user=user, series=found.series, key=key, notify=True)
 

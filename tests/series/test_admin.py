@@ -414,7 +414,7 @@ def test_duplicate_as_cohort_asks_for_a_new_key_then_creates_a_draft(staff_clien
         },
     )
     assert "Another series already uses this web address." in _text(same_key)
-    assert "Another active key already uses this code." in _text(same_key)
+    assert "This key cannot be used. Choose another one." in _text(same_key)
 
     done = staff_client.post(
         CHANGELIST,
