@@ -87,23 +87,30 @@ def series_for_page(*, slug: str) -> Series | None:
     )
 
 
-def upcoming_sessions(*, now: dt.datetime | None = None, limit: int = 40) -> list[Session]:
-    """Scheduled sessions not yet over, soonest first, each with its series' registration facts: one query."""
+def upcoming_sessions(*, now: dt.datetime | None = None, language: str = "", profession: str = "") -> QuerySet[Session]:
+    """Scheduled sessions not yet over, soonest first, each with its series' registration facts.
+
+    Slice or paginate it, then pass the rows through `attach_series_facts` (one query per slice).
+    """
     now = now or timezone.now()
-    queryset = with_series_registration_facts(
-        public_sessions()
-        .scheduled()
-        .upcoming(now=now)
-        .select_related("series", "series__hub")
+    queryset = public_sessions().scheduled().upcoming(now=now)
+    if language:
+        queryset = queryset.filter(series__language=language)
+    if profession:
+        # A series for everyone (no professions named) is for this profession too.
+        queryset = queryset.filter(
+            Q(series__audience_professions__icontains=f'"{profession}"') | Q(series__audience_professions=[])
+        )
+    return with_series_registration_facts(
+        queryset.select_related("series", "series__hub")
         .prefetch_related("series__accreditations")
         .order_by("starts_at", "pk")
     )
-    return attach_series_facts(queryset[:limit])
 
 
-def upcoming_sessions_by_day(*, now: dt.datetime | None = None, limit: int = 40) -> list[tuple[dt.date, list]]:
-    """The upcoming sessions grouped by their day in the viewer's time zone."""
-    sessions = upcoming_sessions(now=now, limit=limit)
+def by_day(sessions) -> list[tuple[dt.date, list]]:
+    """Sessions grouped by their day in the viewer's time zone, in the order given."""
+    sessions = attach_series_facts(sessions)
     return [
         (day, list(group))
         for day, group in itertools.groupby(sessions, key=lambda s: timezone.localtime(s.starts_at).date())

@@ -119,6 +119,17 @@ def my_learning(*, user, now: dt.datetime | None = None) -> MyLearning:
     return result
 
 
+def next_registrations(*, user, now: dt.datetime | None = None, limit: int = 3) -> list[Registration]:
+    """The learner's next sessions (seat held, not over, not cancelled), soonest first: one query."""
+    now = now or timezone.now()
+    return list(
+        Registration.objects.filter(user=user, session__ends_at__gt=now, session__status=Session.Status.SCHEDULED)
+        .registered()
+        .select_related("session__series")
+        .order_by("session__starts_at", "pk")[:limit]
+    )
+
+
 def viewer_is_registrant(*, session: Session, user) -> bool:
     """Whether registrants-only materials may be shown to this viewer: one query when signed in, none otherwise."""
     if not user.is_authenticated:

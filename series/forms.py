@@ -37,3 +37,20 @@ class CatalogFilterForm(forms.Form):
             "profession": cleaned.get("profession") or "",
             "open_only": bool(cleaned.get("open")),
         }
+
+
+class HomeFilterForm(forms.Form):
+    """The home page's two filters: the language a session is given in, and who it is for."""
+
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("All languages")), *Language.choices]
+    )
+    profession = forms.ChoiceField(
+        label=_("For"), required=False, choices=[("", _("Every profession")), *Profession.choices]
+    )
+
+    def valid_filters(self) -> dict:
+        """The filters that were understood; one bad value never blanks the other."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {"language": cleaned.get("language") or "", "profession": cleaned.get("profession") or ""}

@@ -5,22 +5,39 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from enrollment import catalog as queries
-from enrollment.catalog import upcoming_sessions_by_day
+from enrollment.forms import EnrollmentKeyForm
+from enrollment.queries import next_registrations
 
-from .forms import CatalogFilterForm
+from .forms import CatalogFilterForm, HomeFilterForm
 
 CATALOG_PAGE_SIZE = 24
+# The home page shows the coming weeks a page at a time, so it stays a phone's few screens long at any scale.
+HOME_PAGE_SIZE = 10
 
 
 @require_GET
 def home(request):
+    """The key box and the learner's next sessions first, then the coming sessions by day, a page at a time."""
     now = timezone.now()
+    form = HomeFilterForm(request.GET)
+    filters = form.valid_filters()
+    page = Paginator(queries.upcoming_sessions(now=now, **filters), HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
     return render(
         request,
         "series/home.html",
         {
-            "days": upcoming_sessions_by_day(now=now),
-            "open_communities": queries.open_communities_of_practice(now=now),
+            "key_form": EnrollmentKeyForm(auto_id="home_%s"),
+            "next_registrations": next_registrations(user=request.user, now=now)
+            if request.user.is_authenticated
+            else [],
+            "filter_form": form,
+            "filtered": any(filters.values()),
+            "page": page,
+            "days": queries.by_day(page.object_list),
+            "query_without_page": query_without_page.urlencode(),
+            "open_communities": queries.open_communities_of_practice(now=now, limit=6) if page.number == 1 else [],
         },
     )
 

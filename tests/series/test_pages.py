@@ -80,7 +80,7 @@ def test_home_has_an_enrollment_key_box_when_the_enrollment_view_exists(client):
         assert "Have an enrollment key?" not in page
         return
     assert f'action="{action}"' in page
-    assert '<label for="home-enrollment-key">Enrollment key</label>' in page
+    assert '<label for="home_key">Enrollment key' in page
     assert 'name="key"' in page
 
 

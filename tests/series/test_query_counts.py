@@ -41,9 +41,10 @@ def _programme(scale: int):
 
 
 PAGES = {
-    # 1. upcoming sessions with series, hub and each series' registration facts (subqueries)
-    # 2. the accreditations of their series (credits on each card)  3. open communities of practice with their facts
-    "home": (lambda hub, series, session: "/", 3),
+    # 1. count of upcoming sessions for the paginator
+    # 2. the page of upcoming sessions with series, hub and each series' registration facts (subqueries)
+    # 3. the accreditations of their series (credits on each card)  4. open communities of practice with their facts
+    "home": (lambda hub, series, session: "/", 4),
     # 1. hubs offered in the filter  2. count for the paginator  3. the page of series with hub and facts
     "catalog": (lambda hub, series, session: "/series/", 3),
     # 1. the hub chosen (form validation)  2. hubs offered  3. count  4. the page of series
