@@ -8,7 +8,8 @@ COPY requirements/base.txt requirements/base.txt
 RUN pip install -r requirements/base.txt
 
 COPY . .
-RUN DEBUG=off SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+RUN DEBUG=off SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput \
     && python manage.py compilemessages --ignore=.venv -v 0 \
     && useradd --system --home /app echo && mkdir -p var/media && chown -R echo var
 

@@ -39,7 +39,5 @@ def reminders_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         if user.reminders_enabled:
             user.reminders_enabled = False
             user.save(update_fields=["reminders_enabled"])
-        return render(request, TEMPLATE, {"state": "done", "email": user.email})
-    return render(
-        request, TEMPLATE, {"state": "confirm", "email": user.email, "already_off": not user.reminders_enabled}
-    )
+        return render(request, TEMPLATE, {"state": "done"})
+    return render(request, TEMPLATE, {"state": "confirm", "already_off": not user.reminders_enabled})

@@ -22,6 +22,12 @@ _DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production
 SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else None)
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Sessions, password-reset links and unsubscribe links are signed with it: production refuses a short or known key.
+if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be a random value of at least 50 characters, not the development key, when DEBUG is off "
+        "(for example: python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else [])
 # `make run` sets SITE_URL from the port it serves on when it is unset, so links in emails reach the running site.
@@ -304,7 +310,10 @@ CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is believed only when the deployment says a proxy in front sets it (and strips a client's own):
+# otherwise any client could claim HTTPS. Trusting proxies for addresses (TRUSTED_PROXY_COUNT) implies one.
+BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=ALLAUTH_TRUSTED_PROXY_COUNT > 0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from accounts.views import set_language
+from core.admin_view_on_site import view_on_site
 from core.views import healthz
 
 urlpatterns = [
@@ -14,6 +15,12 @@ urlpatterns = [
     path("", include("outreach.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    # Before the admin's own: its view-on-site shortcut, scoped to the rows the admin shows the user.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="scoped_view_on_site",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

@@ -193,7 +193,7 @@ def register(request, slug):
 @login_required
 def registered(request, slug):
     """'You are registered for these sessions': what the last submission picked (or all one holds in the series)."""
-    series = get_object_or_404(Series, slug=slug)
+    series = _published_series(slug)
     picked = request.session.get(_summary_key(series))
     registrations = (
         Registration.objects.filter(user=request.user, session__series=series)
@@ -243,7 +243,8 @@ def cancel_registration(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def leave_series(request, slug):
-    series = get_object_or_404(Series, slug=slug)
+    # A draft is nobody's page: not found, like a series that does not exist.
+    series = get_object_or_404(Series.objects.exclude(status=Series.Status.DRAFT), slug=slug)
     enrollment = queries.enrollment_for(user=request.user, series=series)
     upcoming = list(
         Registration.objects.filter(user=request.user, session__series=series, session__starts_at__gt=timezone.now())

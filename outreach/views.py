@@ -153,9 +153,9 @@ def unsubscribe(request, token: str):
     if request.method == "POST":
         how = "one-click" if request.POST.get("List-Unsubscribe") == "One-Click" else "email link"
         subscriptions.withdraw(subscriber=subscriber, how=how)
-        return render(request, "outreach/unsubscribe.html", {"state": "done", "subscriber": subscriber})
+        return render(request, "outreach/unsubscribe.html", {"state": "done"})
     state = "already" if subscriber.status == Subscriber.Status.WITHDRAWN else "ask"
-    return render(request, "outreach/unsubscribe.html", {"state": state, "subscriber": subscriber})
+    return render(request, "outreach/unsubscribe.html", {"state": state})
 
 
 @login_required
