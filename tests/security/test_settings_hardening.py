@@ -6,13 +6,13 @@ Each case runs settings.py in its own process with the environment a deployment 
 """
 
 import json
-import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.security.test_production_settings import _production_env
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEV_KEY = "django-insecure-development-only-key-do-not-use-in-production"
@@ -33,20 +33,7 @@ print(json.dumps({"proxy_header": settings.SECURE_PROXY_SSL_HEADER, "claimed_sta
 
 
 def _env(tmp_path, **overrides) -> dict:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "CACHE_URL", "EMAIL_URL", "CELERY_BROKER_URL", "TRUSTED_PROXY_COUNT"}
-        and not k.startswith(("DJANGO_", "PYTEST_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="echo_portal.settings",
-        DEBUG="off",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="echo.example.org",
-        SITE_URL="https://echo.example.org",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
-    )
+    env = {k: v for k, v in _production_env(tmp_path).items() if k != "TRUSTED_PROXY_COUNT"}
     env.update(overrides)
     return env
 
