@@ -4,9 +4,30 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from accounts.models import User
+
+from . import roles, services
 from .admin_scoping import HubScopedAdminMixin, HubScopedInlineMixin
 from .models import Hub, HubMembership, Spoke, SpokeInvitation, SpokeMembership
+
+
+def _sync_admin_access(modeladmin, request, user_ids) -> None:
+    """After hub roles changed in admin: the people concerned get, or lose, the hub's scoped admin; staff are told."""
+    for user in User.objects.filter(pk__in={pk for pk in user_ids if pk}).order_by("email"):
+        had_access = user.is_staff and user.groups.filter(name=roles.HUB_MANAGERS_GROUP).exists()
+        has_access = roles.sync_hub_admin_access(user=user)
+        if has_access and not had_access:
+            modeladmin.message_user(
+                request,
+                _("%(person)s can now edit their hub’s programming in admin.") % {"person": user.email},
+                messages.SUCCESS,
+            )
+        elif had_access and not has_access:
+            modeladmin.message_user(
+                request,
+                _("%(person)s no longer has the hub managers’ admin access.") % {"person": user.email},
+                messages.WARNING,
+            )
 
 
 class HubMembershipInline(HubScopedInlineMixin, admin.TabularInline):
@@ -29,6 +50,15 @@ class HubAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(spoke_total=Count("spokes", distinct=True))
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not HubMembership:
+            return super().save_formset(request, form, formset, change)
+        # Everyone the inline names before or after the save: added, changed, reassigned or deleted rows.
+        user_ids = {row.initial.get("user") for row in formset.initial_forms}
+        user_ids |= {row.cleaned_data["user"].pk for row in formset.forms if row.cleaned_data.get("user")}
+        super().save_formset(request, form, formset, change)
+        _sync_admin_access(self, request, user_ids)
+
     @admin.display(description=_("spokes"), ordering="spoke_total")
     def spoke_count(self, obj):
         return obj.spoke_total
@@ -43,6 +73,19 @@ class HubMembershipAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["user", "hub"]
     list_select_related = ["user", "hub"]
     actions = ["grant_admin_access"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _sync_admin_access(self, request, {obj.user_id, form.initial.get("user")})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _sync_admin_access(self, request, {obj.user_id})
+
+    def delete_queryset(self, request, queryset):
+        user_ids = set(queryset.values_list("user_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _sync_admin_access(self, request, user_ids)
 
     @admin.action(description=_("Let the selected managers into admin (restricted to their hubs)"))
     def grant_admin_access(self, request, queryset):
