@@ -101,6 +101,11 @@ def get_managed_hub_or_404(user, slug: str, *, roles: Iterable[str]) -> Hub:
     return hub
 
 
+def hub_roles_of(user) -> QuerySet[Hub]:
+    """The hubs `user` has a role in, by name, each with `viewer_role`: where "Manage <hub>" links lead."""
+    return managed_hubs(user).annotate(viewer_role=F("memberships__role")).only("name", "slug").order_by("name")
+
+
 def spokes(user, hub: Hub, *, roles: Iterable[str] = VIEW) -> QuerySet[Spoke]:
     if not getattr(user, "is_authenticated", False):
         return Spoke.objects.none()

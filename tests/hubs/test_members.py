@@ -134,10 +134,10 @@ def test_members_page_and_member_detail_take_a_fixed_number_of_queries(
         factories.RegistrationFactory(user=member)
     # 1 user, 2 hub with the viewer's role, 3 count for the paginator, 4 the page of members,
     # 5 their memberships in this hub with the spokes, 6 spokes for the filter, 7 pending requests,
-    # 8 pending invitations.
-    with django_assert_num_queries(8):
+    # 8 pending invitations, 9 the hubs Bob has a role in (the header's "Manage <hub>" entries).
+    with django_assert_num_queries(9):
         manager_client.get(manage_url(hub, "members"))
     # 1 user, 2 hub with the viewer's role, 3 the member (scoped), 4 their spokes here,
-    # 5 their registrations with session, series and key used.
-    with django_assert_num_queries(5):
+    # 5 their registrations with session, series and key used, 6 the hubs Bob has a role in (header).
+    with django_assert_num_queries(6):
         manager_client.get(manage_url(hub, "member_detail", member.pk))

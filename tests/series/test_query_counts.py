@@ -86,7 +86,8 @@ def test_session_page_for_a_signed_in_registrant_query_count(client, clinician, 
     # 1. the signed-in user (the session itself comes from the cache)
     # 2. the session with series and hub  3. presenters  4. the series' accreditations  5. published resources
     # 6. is the viewer a registrant (for registrants-only slides)  7. the viewer's registration (enrollment tag)
-    with django_assert_num_queries(7):
+    # 8. the hubs the viewer has a role in (the header's "Manage <hub>" entries)
+    with django_assert_num_queries(8):
         response = client.get(session.get_absolute_url())
 
     assert response.status_code == 200

@@ -1,0 +1,111 @@
+"""Everyone with a hub role finds their way to its portal: the header menu, their profile and the hub's page.
+
+Bob manages Northern Lakes, Fay facilitates it, Dana manages Prairie Coast; Alice (a member of a spoke)
+and Charlie have no hub role and see no such link.
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+from .conftest import manage_url
+
+NORTHERN = "Manage Northern Lakes Palliative Hub (demo)"
+PRAIRIE = "Manage Prairie Coast Hub (demo)"
+
+
+def _header(html: str) -> str:
+    return html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+
+
+def _link(hub) -> str:
+    return f'href="{manage_url(hub, "dashboard")}"'
+
+
+@pytest.mark.parametrize("person", ["hub_manager", "facilitator"])
+def test_the_header_menu_leads_anyone_with_a_hub_role_to_its_portal(client, hub, person, request):
+    client.force_login(request.getfixturevalue(person))
+
+    header = _header(client.get(reverse("home")).content.decode())
+
+    assert NORTHERN in header
+    assert _link(hub) in header
+    assert PRAIRIE not in header
+
+
+def test_someone_with_roles_in_two_hubs_gets_one_link_for_each(client, hub, other_hub, hub_manager):
+    factories.HubMembershipFactory(hub=other_hub, user=hub_manager, role="facilitator")
+    client.force_login(hub_manager)
+
+    header = _header(client.get(reverse("series:catalog")).content.decode())
+
+    assert header.index(NORTHERN) < header.index(PRAIRIE)
+    assert _link(other_hub) in header
+
+
+def test_the_portal_marks_its_own_hub_as_the_current_page(client, hub, hub_manager):
+    client.force_login(hub_manager)
+
+    header = _header(client.get(manage_url(hub, "members")).content.decode())
+
+    assert f'{_link(hub)} aria-current="page">{NORTHERN}' in header
+
+
+@pytest.mark.parametrize("person", ["member", "outsider", "other_hub_manager"])
+def test_people_without_a_role_in_the_hub_get_no_link_to_it(client, hub, person, request):
+    client.force_login(request.getfixturevalue(person))
+
+    for url in (reverse("home"), reverse("accounts:profile"), reverse("hubs:detail", args=[hub.slug])):
+        html = client.get(url).content.decode()
+        assert NORTHERN not in html
+        assert _link(hub) not in html
+
+
+def test_visitors_who_are_not_signed_in_get_no_link(client, hub, hub_manager):
+    html = client.get(reverse("hubs:detail", args=[hub.slug])).content.decode()
+    assert "Manage " not in html
+
+
+def test_the_profile_lists_each_hub_with_the_viewers_role(client, hub, other_hub, hub_manager):
+    factories.HubMembershipFactory(hub=other_hub, user=hub_manager, role="facilitator")
+    client.force_login(hub_manager)
+
+    html = client.get(reverse("accounts:profile")).content.decode()
+    section = html.split('id="manage-hubs-heading"', 1)[1].split("</section>", 1)[0]
+
+    assert "Hub partner portal" in section
+    assert f'{_link(hub)}>{NORTHERN}</a> <span class="meta">(Manager)</span>' in section
+    assert f'{_link(other_hub)}>{PRAIRIE}</a> <span class="meta">(Facilitator)</span>' in section
+
+
+def test_the_hub_page_offers_its_managers_the_portal(client, hub, other_hub, hub_manager):
+    client.force_login(hub_manager)
+
+    own = client.get(reverse("hubs:detail", args=[hub.slug])).content.decode()
+    other = client.get(reverse("hubs:detail", args=[other_hub.slug])).content.decode()
+
+    main = own.split('<main id="main"', 1)[1]
+    assert f"{_link(hub)}>{NORTHERN}</a> · your role: Manager" in main
+    assert "Manage Prairie" not in other.split('<main id="main"', 1)[1]
+
+
+def test_the_french_menu_says_gerer(client, hub, hub_manager):
+    hub_manager.preferred_language = "fr"
+    hub_manager.save()
+    client.force_login(hub_manager)
+
+    header = _header(client.get(reverse("home"), headers={"accept-language": "fr"}).content.decode())
+
+    assert "Gérer Northern Lakes Palliative Hub (demo)" in header
+
+
+def test_the_links_cost_one_query_however_many_places_show_them(
+    client, hub, hub_manager, django_assert_num_queries
+):
+    client.force_login(hub_manager)
+    # 1. the signed-in user (the session lives in the cache)
+    # 2. the hubs Bob has a role in, read once for the header menu and the profile's list
+    with django_assert_num_queries(2):
+        html = client.get(reverse("accounts:profile")).content.decode()
+    assert html.count(NORTHERN) == 2
