@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.page_cache import invalidate_public_pages
 
+from . import emails
 from .models import Hub, Spoke, SpokeInvitation, SpokeMembership
 from .scoping import hub_manager_permissions
 
@@ -196,13 +197,18 @@ def accept_invitations_for_verified_email(*, user, email: str) -> list[SpokeMemb
     return joined
 
 
+@transaction.atomic
 def request_to_join(*, spoke: Spoke, user) -> tuple[SpokeMembership, bool]:
-    """A clinician asks to join; a manager approves. Returns the membership and whether it is new."""
+    """A clinician asks to join; the hub's managers are emailed and one approves. Returns the membership and
+    whether it is new."""
     if spoke.archived_at is not None:
         raise ValidationError(_("This spoke is archived and takes no new members."), code="archived")
-    return SpokeMembership.objects.get_or_create(
+    membership, created = SpokeMembership.objects.get_or_create(
         spoke=spoke, user=user, defaults={"status": SpokeMembership.Status.REQUESTED}
     )
+    if created:
+        emails.join_requested(membership=membership)
+    return membership, created
 
 
 def withdraw_request(*, membership: SpokeMembership) -> bool:
@@ -210,7 +216,9 @@ def withdraw_request(*, membership: SpokeMembership) -> bool:
     return deleted > 0
 
 
+@transaction.atomic
 def approve_request(*, membership: SpokeMembership) -> bool:
+    """The request becomes a membership and the clinician is told. False (and no email) if it was handled before."""
     changed = (
         SpokeMembership.objects.filter(pk=membership.pk, status=SpokeMembership.Status.REQUESTED).update(
             status=SpokeMembership.Status.ACTIVE
@@ -218,11 +226,18 @@ def approve_request(*, membership: SpokeMembership) -> bool:
         == 1
     )
     membership.status = SpokeMembership.Status.ACTIVE
+    if changed:
+        emails.join_approved(membership=membership)
     return changed
 
 
+@transaction.atomic
 def decline_request(*, membership: SpokeMembership) -> bool:
-    return withdraw_request(membership=membership)
+    """The request is dropped and the clinician is told. False (and no email) if it was handled before."""
+    declined = withdraw_request(membership=membership)
+    if declined:
+        emails.join_declined(membership=membership)
+    return declined
 
 
 def remove_member(*, membership: SpokeMembership) -> bool:
