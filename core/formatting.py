@@ -13,6 +13,8 @@ filter wraps `formats.date_format`.
 """
 
 import datetime as dt
+import re
+import unicodedata
 from decimal import Decimal
 
 import nh3
@@ -89,6 +91,61 @@ def format_date(value: dt.datetime | dt.date) -> str:
     if isinstance(value, dt.datetime):
         value = _local(value)
     return dateformat.format(value, _first_of_month(value, pgettext("long date with weekday", "l, F j, Y")))
+
+
+def format_day_month_year(value: dt.datetime | dt.date) -> str:
+    """ "December 2, 2025" / "2 décembre 2025": how the portal writes a date in a sentence and in a date field."""
+    if isinstance(value, dt.datetime):
+        value = _local(value)
+    return dateformat.format(value, _first_of_month(value, pgettext("date without weekday", "F j, Y")))
+
+
+def _plain(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c)).rstrip(".")
+
+
+def _month_numbers() -> dict[str, int]:
+    """Month names and abbreviations in every language of the site ("december", "dec", "decembre", "dec")."""
+    from django.conf import settings
+    from django.utils.dates import MONTHS, MONTHS_3, MONTHS_AP
+
+    names: dict[str, int] = {}
+    for language, _label in settings.LANGUAGES:
+        with translation.override(language):
+            for table in (MONTHS, MONTHS_3, MONTHS_AP):
+                for number, name in table.items():
+                    names.setdefault(_plain(str(name)), number)
+    return names
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DATE_PARTS = re.compile(r"\d+(?:er)?|[^\W\d_]+\.?")
+
+
+def parse_written_date(text: str) -> dt.date | None:
+    """A date as people write it in English or French, or None: "2025-12-02", "December 2, 2025", "Dec 2 2025",
+    "2 décembre 2025", "1er déc. 2025". All-numeric dates other than year-month-day are refused, since
+    "02/12/2025" means one day in Montréal and another in Toronto."""
+    cleaned = " ".join((text or "").split()).lower()
+    iso = _ISO_DATE.fullmatch(cleaned)
+    parts = [int(group) for group in iso.groups()] if iso else None
+    if parts is None:
+        tokens = _DATE_PARTS.findall(cleaned)
+        if "".join(tokens).replace(".", "") != re.sub(r"[\s,.]", "", cleaned):
+            return None  # something else in it: slashes, stray symbols
+        words = [token for token in tokens if not token[0].isdigit()]
+        numbers = [int(token.removesuffix("er")) for token in tokens if token[0].isdigit()]
+        month = _month_numbers().get(_plain(words[0])) if len(words) == 1 else None
+        if month is None or len(numbers) != 2:
+            return None
+        year, day = (numbers[1], numbers[0]) if numbers[1] >= 1000 else (numbers[0], numbers[1])
+        parts = [year, month, day]
+    if parts[0] < 1000:
+        return None
+    try:
+        return dt.date(*parts)
+    except ValueError:
+        return None
 
 
 def format_day_month(value: dt.datetime | dt.date) -> str:

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import format_day_month_year
+from core.forms import WrittenDateField
 from enrollment.participation import Period
 
 from .models import Spoke
@@ -20,14 +22,18 @@ class SpokeForm(forms.ModelForm):
 
 
 class PeriodForm(forms.Form):
-    """The dashboard's period, read from `?from=YYYY-MM-DD&to=YYYY-MM-DD`; both ends included."""
+    """The dashboard's period, read from `?from=…&to=…`; both ends included.
+
+    The dates are shown and read as the portal writes them in the viewer's language ("December 2, 2025",
+    "2 décembre 2025"), like the sentence under the form; 2025-12-02 is understood too (the export links).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        date_input = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        self.fields["from"] = forms.DateField(label=_("From"), required=False, widget=date_input)
-        self.fields["to"] = forms.DateField(label=_("To"), required=False, widget=date_input)
         default = Period.last_twelve_months()
+        hint = _("For example: %(example)s") % {"example": format_day_month_year(default.end)}
+        self.fields["from"] = WrittenDateField(label=_("From"), required=False, help_text=hint)
+        self.fields["to"] = WrittenDateField(label=_("To"), required=False, help_text=hint)
         self.fields["from"].initial = default.start
         self.fields["to"].initial = default.end
 

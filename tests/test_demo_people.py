@@ -64,8 +64,9 @@ def test_the_clinician_is_a_rural_family_physician_enrolled_and_registered(debug
     registrations = Registration.objects.filter(user=clinician).registered()
     assert registrations.count() == people.UPCOMING_REGISTRATIONS
     assert {r.session.series_id for r in registrations} == {enrollment.series_id}
-    # Through the services: the confirmations are in the outbox like any learner's.
-    assert OutboundEmail.objects.filter(recipient=clinician.email).count() == 2
+    # Through the services: the confirmations are in the outbox like any learner's (enrollment, registrations,
+    # and the approval of her request to join her spoke).
+    assert OutboundEmail.objects.filter(recipient=clinician.email).count() == 3
 
 
 def test_the_manager_and_facilitator_run_the_clinicians_hub(debug_site):

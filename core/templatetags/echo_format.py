@@ -7,6 +7,7 @@ from core.formatting import (
     format_credits,
     format_date,
     format_day_month,
+    format_day_month_year,
     format_session_when,
     format_time,
     format_time_range,
@@ -38,6 +39,12 @@ def long_date(value) -> str:
 def day_month(value) -> str:
     """{{ value|day_month }}: "3 March"."""
     return format_day_month(value) if value else ""
+
+
+@register.filter
+def day_month_year(value) -> str:
+    """{{ value|day_month_year }}: "December 2, 2025" / "2 décembre 2025", as date fields show it too."""
+    return format_day_month_year(value) if value else ""
 
 
 @register.filter

@@ -60,10 +60,10 @@ def test_the_period_filters_registrations_by_when_they_were_made(manager_client,
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"from": "2026-13-45"}, "Enter a valid date."),
+        ({"from": "2026-13-45"}, "Write the date like December 2, "),
         ({"from": "2026-05-01", "to": "2026-01-01"}, "The end of the period must not be before its start."),
         ({"from": "1990-01-01", "to": "2026-01-01"}, "Choose a period of at most ten years."),
-        ({"to": "'; drop table"}, "Enter a valid date."),
+        ({"to": "'; drop table"}, "Write the date like December 2, "),
     ],
 )
 def test_a_bad_period_explains_itself_and_shows_the_default(manager_client, hub, activity, params, message):
@@ -77,7 +77,7 @@ def test_a_bad_export_period_goes_back_to_the_dashboard_with_the_error(manager_c
     response = manager_client.get(manage_url(hub, "export"), {"from": "yesterday"}, follow=True)
     assert response.status_code == 200
     assert "The export period is not valid" in response.content.decode()
-    assert "Enter a valid date." in response.content.decode()
+    assert "Write the date like December 2, " in response.content.decode()
 
 
 def test_dashboard_takes_a_fixed_number_of_queries(manager_client, hub, activity):

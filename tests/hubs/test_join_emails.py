@@ -64,9 +64,7 @@ def test_asking_again_while_the_request_waits_sends_nothing_more(
     assert OutboundEmail.objects.count() == 1
 
 
-def test_approving_tells_the_clinician_once(
-    manager_client, hub, spoke, clinician, django_capture_on_commit_callbacks
-):
+def test_approving_tells_the_clinician_once(manager_client, hub, spoke, clinician, django_capture_on_commit_callbacks):
     membership = requested(spoke, clinician)
     url = manage_url(hub, "membership_approve", membership.pk)
 

@@ -100,9 +100,7 @@ def test_the_french_menu_says_gerer(client, hub, hub_manager):
     assert "Gérer Northern Lakes Palliative Hub (demo)" in header
 
 
-def test_the_links_cost_one_query_however_many_places_show_them(
-    client, hub, hub_manager, django_assert_num_queries
-):
+def test_the_links_cost_one_query_however_many_places_show_them(client, hub, hub_manager, django_assert_num_queries):
     client.force_login(hub_manager)
     # 1. the signed-in user (the session lives in the cache)
     # 2. the hubs Bob has a role in, read once for the header menu and the profile's list
