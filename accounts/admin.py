@@ -34,7 +34,10 @@ class UserAdmin(BaseUserAdmin):
             _("Practice"),
             {"fields": ("profession", "practice_settings", "province", "organisation", "rural_remote")},
         ),
-        (_("Preferences"), {"fields": ("preferred_language", "time_zone", "reminders_enabled")}),
+        (
+            _("Preferences"),
+            {"fields": ("preferred_language", "time_zone", "reminders_enabled", "programme_emails_enabled")},
+        ),
         (_("Consent"), {"fields": ("privacy_consent_version", "privacy_consent_at")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),

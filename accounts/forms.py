@@ -17,6 +17,7 @@ PROFILE_FIELDS = [
     "time_zone",
     "licence_number",
     "reminders_enabled",
+    "programme_emails_enabled",
 ]
 
 

@@ -64,6 +64,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("licence or CFPC number"), max_length=40, blank=True, help_text=_("Optional; printed on certificates.")
     )
     reminders_enabled = models.BooleanField(_("send me session reminders"), default=True)
+    programme_emails_enabled = models.BooleanField(
+        _("send me programme emails"),
+        default=True,
+        help_text=_("Evaluation requests after sessions you attended. Emails about your registrations always come."),
+    )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token, editable=False)
     privacy_consent_version = models.CharField(max_length=20, blank=True, editable=False)
     privacy_consent_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -7,4 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("reminders/unsubscribe/<str:token>/", unsubscribe.reminders_unsubscribe, name="unsubscribe_reminders"),
+    path("programme/unsubscribe/<str:token>/", unsubscribe.programme_unsubscribe, name="unsubscribe_programme"),
 ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "enrollment",
     "notifications",
     "outreach",
+    "evaluation",
     "content",
 ]
 
@@ -288,6 +289,9 @@ CELERY_BEAT_SCHEDULE = {
     # doubled beat sends nothing twice.
     "queue-due-reminders": {"task": "enrollment.tasks.queue_due_reminders", "schedule": 300.0},
     "queue-recording-followups": {"task": "enrollment.tasks.queue_recording_followups", "schedule": 900.0},
+    # Attendees are asked to evaluate a session once its attendance is recorded, and reminded once.
+    "queue-evaluation-requests": {"task": "evaluation.tasks.queue_evaluation_requests", "schedule": 900.0},
+    "queue-evaluation-reminders": {"task": "evaluation.tasks.queue_evaluation_reminders", "schedule": 3600.0},
     # Mailing-list requests never confirmed are deleted after OUTREACH_UNCONFIRMED_DAYS.
     "purge-unconfirmed-subscribers": {"task": "outreach.tasks.purge_unconfirmed_subscribers", "schedule": 3600.0},
 }

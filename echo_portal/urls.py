@@ -10,9 +10,11 @@ urlpatterns = [
     path("", include("series.urls_home")),
     path("series/", include("series.urls")),
     path("sessions/", include("sessions.urls")),
+    path("hubs/<slug:slug>/manage/evaluations/", include("evaluation.hub_urls")),
     path("hubs/", include("hubs.urls")),
     path("", include("enrollment.urls")),
     path("", include("outreach.urls")),
+    path("", include("evaluation.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     # Before the admin's own: its view-on-site shortcut, scoped to the rows the admin shows the user.

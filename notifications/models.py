@@ -21,6 +21,7 @@ class OutboundEmail(models.Model):
         SESSION_UPDATE = "session_update", _("Session update")
         REMINDER = "reminder", _("Reminder")
         RECORDING = "recording", _("Recording")
+        EVALUATION = "evaluation", _("Evaluation request")
         ACCOUNT = "account", _("Account")
         OUTREACH = "outreach", _("Partner interest and mailing list")
         MAILING = "mailing", _("Announcement or newsletter")
