@@ -10,6 +10,8 @@ from django.utils import translation
 
 from notifications.outbox import queue_rendered_email
 
+from .continuation import take_continuation
+
 
 @dataclass(frozen=True)
 class PortalSite:
@@ -32,6 +34,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def get_login_redirect_url(self, request):
+        """Back to what the visitor was doing when asked to sign in (a key typed on the home page)."""
+        return take_continuation(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request):
+        """After creating an account (and confirming it), the same place as after signing in."""
+        return take_continuation(request) or super().get_signup_redirect_url(request)
 
     def send_mail(self, template_prefix, email, context):
         """Verification, password-reset and notice emails go through the outbox, so a broker outage loses none.

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -9,9 +11,13 @@ from series.models import Series
 from sessions.models import Session
 
 
+# Spaces of any kind and the dashes phones and word processors put in: "ltc 2122", "LTC-2122", "ltc‑2122".
+_KEY_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
+
+
 def normalize_key(raw: str) -> str:
-    """Keys are typed by people on phones: compare case-insensitively, ignoring spaces around."""
-    return (raw or "").strip().upper()
+    """Keys are typed by people on phones and copied from emails: compare ignoring case, spaces and hyphens."""
+    return _KEY_SEPARATORS.sub("", raw or "").upper()
 
 
 class EnrollmentKey(models.Model):

@@ -12,6 +12,7 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.continuation import continue_after_sign_in
 from core import ratelimit
 from core.formatting import format_time
 from core.ratelimit import Lockout
@@ -120,16 +121,23 @@ def enroll(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def enroll_by_key(request):
-    """'Have an enrollment key?': the key alone finds its series. Visitors sign in first and keep what they typed."""
+    """'Have an enrollment key?': the key alone finds its series.
+
+    Visitors sign in or create an account first; the key they typed is kept in their session and used
+    as soon as they are back, so they land on the picker without typing it again.
+    """
     if request.method == "POST" and not request.user.is_authenticated:
         form = EnrollmentKeyForm(request.POST)
         if form.is_valid():
             request.session[PENDING_KEY] = form.cleaned_data["key"]
+            continue_after_sign_in(request, reverse("enrollment:enroll_by_key"))
             messages.info(request, _("Sign in or create an account to use your enrollment key."))
             return redirect(f"{reverse('account_login')}?{urlencode({'next': reverse('enrollment:enroll_by_key')})}")
         return render(request, "enrollment/enroll_by_key.html", {"form": form})
-    if request.method == "POST":
-        form = EnrollmentKeyForm(request.POST)
+    pending = request.session.pop(PENDING_KEY, "") if request.user.is_authenticated else ""
+    if request.method == "POST" or pending:
+        # A pending key was posted (with its CSRF token) before signing in: this is that same submission.
+        form = EnrollmentKeyForm(request.POST if request.method == "POST" else {"key": pending})
         guess = _begin_guess(request)
         if not guess.allowed:
             return _locked_out(request, guess.lockout)
@@ -137,8 +145,7 @@ def enroll_by_key(request):
         if enrollment is not None:
             return _after_enrollment(request, enrollment)
     else:
-        pending = request.session.pop(PENDING_KEY, "") if request.user.is_authenticated else ""
-        form = EnrollmentKeyForm(initial={"key": pending} if pending else None)
+        form = EnrollmentKeyForm()
     return render(request, "enrollment/enroll_by_key.html", {"form": form})
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from django.db.models import F, Q
-from django.db.models.functions import Upper
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
@@ -23,19 +23,26 @@ READABLE_KEY_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 GENERATED_KEY_LENGTH = 8
 
 
+def _comparable_code():
+    """The stored code as `normalize_key` compares it; keys saved before it ignored inner spaces may hold some."""
+    return Replace(Replace(Upper("code"), Value(" "), Value("")), Value("-"), Value(""))
+
+
 def find_active_key(*, code: str, series: Series | None = None) -> EnrollmentKey | None:
-    """The active key matching what was typed (trimmed, any case); active keys are unique across series."""
+    """The active key matching what was typed (any case, spaces and hyphens ignored); unique across series."""
     normalized = normalize_key(code)
     if not normalized:
         return None
-    keys = EnrollmentKey.objects.alias(code_upper=Upper("code")).filter(code_upper=normalized, is_active=True)
+    keys = EnrollmentKey.objects.alias(comparable=_comparable_code()).filter(comparable=normalized, is_active=True)
     if series is not None:
         keys = keys.filter(series=series)
     return keys.select_related("series").first()
 
 
 def code_in_use(*, code: str, exclude_pk: int | None = None) -> bool:
-    keys = EnrollmentKey.objects.alias(code_upper=Upper("code")).filter(code_upper=normalize_key(code), is_active=True)
+    keys = EnrollmentKey.objects.alias(comparable=_comparable_code()).filter(
+        comparable=normalize_key(code), is_active=True
+    )
     if exclude_pk is not None:
         keys = keys.exclude(pk=exclude_pk)
     return keys.exists()

@@ -26,8 +26,11 @@ def ltc():
     return series
 
 
-@pytest.mark.parametrize("typed", ["LTC2122", "ltc2122", "  Ltc2122 ", "\tltc2122\n"])
-def test_a_key_matches_whatever_its_case_and_surrounding_spaces(ltc, clinician, typed):
+@pytest.mark.parametrize(
+    "typed",
+    ["LTC2122", "ltc2122", "  Ltc2122 ", "\tltc2122\n", "ltc 2122", "LTC-2122", "l t c 2 1 2 2", "ltc\u20112122"],
+)
+def test_a_key_matches_whatever_its_case_spaces_and_hyphens(ltc, clinician, typed):
     key = factories.EnrollmentKeyFactory(series=ltc, code="LTC2122")
 
     enrollment = services.enroll(user=clinician, series=ltc, key=typed)
@@ -38,7 +41,26 @@ def test_a_key_matches_whatever_its_case_and_surrounding_spaces(ltc, clinician, 
 
 def test_keys_are_stored_normalised():
     assert normalize_key("  ltc2122 ") == "LTC2122"
+    assert normalize_key("ltc - 21 22") == "LTC2122"
     assert factories.EnrollmentKeyFactory(code=" spmi ").code == "SPMI"
+    assert factories.EnrollmentKeyFactory(code="heart-22").code == "HEART22"
+
+
+def test_a_key_saved_before_inner_spaces_were_ignored_is_still_found(ltc, clinician):
+    key = factories.EnrollmentKeyFactory(series=ltc, code="LTC2122")
+    EnrollmentKey.objects.filter(pk=key.pk).update(code="LTC 21-22")
+
+    assert services.enroll(user=clinician, series=ltc, key="ltc2122").key == key
+
+
+def test_the_home_page_key_box_takes_a_key_typed_with_a_space(client, ltc, clinician):
+    factories.EnrollmentKeyFactory(series=ltc, code="LTC2122")
+    client.force_login(clinician)
+
+    response = client.post(reverse("enrollment:enroll_by_key"), {"key": "ltc 2122"})
+
+    assert response.status_code == 302 and response.url == reverse("enrollment:register", args=[ltc.slug])
+    assert Enrollment.objects.get(user=clinician).series == ltc
 
 
 def test_a_wrong_key_changes_nothing(ltc, clinician):
@@ -184,20 +206,3 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_back(client, ltc):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert f"next={url}" in response["Location"].replace("%2F", "/")
-
-
-def test_the_home_page_key_box_keeps_the_key_through_sign_in(client, clinician, ltc):
-    factories.EnrollmentKeyFactory(series=ltc, code="LTC2122")
-
-    response = client.post(reverse("enrollment:enroll_by_key"), {"key": "ltc2122"})
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
-
-    client.force_login(clinician)
-    form = client.get(reverse("enrollment:enroll_by_key"))
-    assert 'value="ltc2122"' in form.content.decode()
-    assert not Enrollment.objects.exists()
-
-    done = client.post(reverse("enrollment:enroll_by_key"), {"key": "ltc2122"})
-    assert done["Location"] == reverse("enrollment:register", args=[ltc.slug])
-    assert Enrollment.objects.get(user=clinician).series == ltc
