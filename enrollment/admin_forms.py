@@ -5,7 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import EnrollmentKey, normalize_key
+from .models import EnrollmentKey, normalize_key, tidy_key
 from .services.keys import key_unavailable_message
 
 KEY_FIELDS = ("series", "code", "label", "hub", "valid_from", "valid_until", "max_uses", "is_active")
@@ -45,12 +45,12 @@ class EnrollmentKeyAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if "code" not in self.fields or "code" not in cleaned:
             return cleaned
-        code = normalize_key(cleaned.get("code"))
-        if not code:
+        code = tidy_key(cleaned.get("code"))
+        if not normalize_key(code):
             cleaned["code"] = services.generate_key()
             return cleaned
         cleaned["code"] = code
-        unchanged = self.instance.pk and code == normalize_key(self.instance.code)
+        unchanged = self.instance.pk and normalize_key(code) == normalize_key(self.instance.code)
         if unchanged or not cleaned.get("is_active", True):
             return cleaned
         try:
@@ -73,7 +73,7 @@ class EnrollmentKeyFormSet(BaseInlineFormSet):
         for form in self.forms:
             if not form.has_changed() or self._should_delete_form(form) or not hasattr(form, "cleaned_data"):
                 continue
-            code = form.cleaned_data.get("code")
+            code = normalize_key(form.cleaned_data.get("code") or "")
             if code and form.cleaned_data.get("is_active", True):
                 if code in seen:
                     form.add_error("code", key_unavailable_message())

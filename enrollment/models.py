@@ -10,7 +10,6 @@ from hubs.models import Hub
 from series.models import Series
 from sessions.models import Session
 
-
 # Spaces of any kind and the dashes phones and word processors put in: "ltc 2122", "LTC-2122", "ltc‑2122".
 _KEY_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 
@@ -18,6 +17,11 @@ _KEY_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 def normalize_key(raw: str) -> str:
     """Keys are typed by people on phones and copied from emails: compare ignoring case, spaces and hyphens."""
     return _KEY_SEPARATORS.sub("", raw or "").upper()
+
+
+def tidy_key(raw: str) -> str:
+    """How a key is stored and shown to staff: as they wrote it ("LTC-NORTH"), in capitals, trimmed."""
+    return (raw or "").strip().upper()
 
 
 class EnrollmentKey(models.Model):
@@ -68,7 +72,7 @@ class EnrollmentKey(models.Model):
         return f"{self.code} ({self.label})" if self.label else self.code
 
     def save(self, *args, **kwargs):
-        self.code = normalize_key(self.code)
+        self.code = tidy_key(self.code)
         super().save(*args, **kwargs)
 
 

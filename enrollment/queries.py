@@ -62,6 +62,23 @@ def waitlist_position(model, *, within: str) -> Subquery:
     return Subquery(ahead, output_field=IntegerField())
 
 
+def enrollment_waitlist_position(*, enrollment: Enrollment) -> int | None:
+    """Where a waitlisted enrollment stands in line (1 is next); None when it is not waiting."""
+    if enrollment.status != Enrollment.Status.WAITLISTED:
+        return None
+    return (
+        Enrollment.objects.filter(pk=enrollment.pk)
+        .annotate(position=waitlist_position(Enrollment, within="series"))
+        .values_list("position", flat=True)
+        .first()
+    )
+
+
+def with_waitlist_positions(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Each registration with `waitlist_position` (None unless it is waiting)."""
+    return registrations.annotate(waitlist_position=waitlist_position(Registration, within="session"))
+
+
 @dataclass
 class MyLearning:
     upcoming: list[Registration] = field(default_factory=list)

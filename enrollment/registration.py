@@ -67,6 +67,11 @@ class Availability:
         return self.state == RegistrationState.OPEN
 
     @property
+    def is_full(self) -> bool:
+        """Taking names for its waitlist only: say "Join the waitlist" before anyone presses "Register"."""
+        return self.state == RegistrationState.FULL
+
+    @property
     def takes_registrations(self) -> bool:
         """Enrollment and registration go through: into a seat, or onto the waitlist when full."""
         return self.state in (RegistrationState.OPEN, RegistrationState.FULL)

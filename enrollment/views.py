@@ -80,8 +80,11 @@ def _after_enrollment(request, enrollment: Enrollment):
     if enrollment.status == Enrollment.Status.WAITLISTED:
         messages.info(
             request,
-            _("%(series)s is full. You are on its waitlist and will be told by email when a place opens.")
-            % {"series": series.title},
+            _(
+                "%(series)s is full. You are number %(position)s on its waitlist and will be told by email "
+                "when a place opens."
+            )
+            % {"series": series.title, "position": queries.enrollment_waitlist_position(enrollment=enrollment)},
         )
         return redirect("enrollment:my_learning")
     messages.success(request, _("You are enrolled in %(series)s. Now pick your sessions.") % {"series": series.title})
@@ -96,17 +99,29 @@ def enroll(request, slug):
     enrollment = queries.enrollment_for(user=request.user, series=series)
     if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
         return redirect("enrollment:register", slug=series.slug)
-    if series.registration_mode == Series.RegistrationMode.OPEN:
-        return redirect("enrollment:register", slug=series.slug)
-    context = {"series": series, "enrollment": enrollment}
-    if enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED:
-        return render(request, "enrollment/enroll.html", context)
     availability = registration_state(series)
+    needs_key = series.registration_mode == Series.RegistrationMode.KEY
+    if series.registration_mode == Series.RegistrationMode.OPEN and not availability.is_full:
+        return redirect("enrollment:register", slug=series.slug)
+    context = {"series": series, "enrollment": enrollment, "is_full": availability.is_full, "needs_key": needs_key}
+    if enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED:
+        context["waitlist_position"] = queries.enrollment_waitlist_position(enrollment=enrollment)
+        return render(request, "enrollment/enroll.html", context)
     if not availability.takes_registrations:
         context["closed_message"] = availability.message
         return render(
             request, "enrollment/enroll.html", context, status=STATE_REFUSED_STATUS if request.method == "POST" else 200
         )
+    if not needs_key:
+        # An open series that is full: one button puts the learner on its waitlist.
+        if request.method == "POST":
+            try:
+                enrollment = services.enroll(user=request.user, series=series, key=None)
+            except services.EnrollmentError as error:
+                messages.error(request, error.message)
+            else:
+                return _after_enrollment(request, enrollment)
+        return render(request, "enrollment/enroll.html", context)
     form = EnrollmentKeyForm(request.POST if request.method == "POST" else None, distributor=series.key_distributor)
     if request.method == "POST":
         guess = _begin_guess(request)
@@ -167,10 +182,14 @@ def register(request, slug):
     enrollment = queries.enrollment_for(user=request.user, series=series)
     if enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED:
         context["series_waitlisted"] = True
+        context["waitlist_position"] = queries.enrollment_waitlist_position(enrollment=enrollment)
         return render(request, "enrollment/register.html", context)
     enrolled = enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE
     if series.registration_mode == Series.RegistrationMode.KEY and not enrolled:
         messages.info(request, _("This series needs an enrollment key. Enter it to pick your sessions."))
+        return redirect("enrollment:enroll", slug=series.slug)
+    if availability.is_full and not enrolled:
+        # Full: the series' waitlist is offered up front rather than after ticking sessions.
         return redirect("enrollment:enroll", slug=series.slug)
 
     sessions = queries.upcoming_sessions_with_seats(series=series)
@@ -193,7 +212,12 @@ def register(request, slug):
         else:
             request.session[_summary_key(series)] = [session.pk for session in chosen]
             return redirect("enrollment:registered", slug=series.slug)
-    context.update({"form": form, "sessions": sessions, "has_sessions": bool(sessions)})
+    # Every session left to pick is full: the button says what pressing it does.
+    pickable = [session for session in sessions if session.held is None]
+    only_waitlists = bool(pickable) and all(session.seats_left == 0 for session in pickable)
+    context.update(
+        {"form": form, "sessions": sessions, "has_sessions": bool(sessions), "only_waitlists": only_waitlists}
+    )
     return render(request, "enrollment/register.html", context)
 
 
@@ -202,7 +226,7 @@ def registered(request, slug):
     """'You are registered for these sessions': what the last submission picked (or all one holds in the series)."""
     series = _published_series(slug)
     picked = request.session.get(_summary_key(series))
-    registrations = (
+    registrations = queries.with_waitlist_positions(
         Registration.objects.filter(user=request.user, session__series=series)
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("session")

@@ -10,7 +10,7 @@ from series.models import Series
 from sessions.models import Session
 from sessions.schedule import shift_wall_clock
 
-from ..models import EnrollmentKey, normalize_key
+from ..models import EnrollmentKey, tidy_key
 
 
 def duplicate_as_cohort(
@@ -52,7 +52,7 @@ def duplicate_as_cohort(
             session.save()
             session.presenters.set(source.presenters.all())
         if key_code:
-            key = EnrollmentKey(series=copy, code=normalize_key(key_code), label=key_label or title, is_active=True)
+            key = EnrollmentKey(series=copy, code=tidy_key(key_code), label=key_label or title, is_active=True)
             key.full_clean()
             key.save()
     return copy

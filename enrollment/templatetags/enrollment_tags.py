@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enrollment.models import Enrollment, Registration
+from enrollment.queries import enrollment_waitlist_position
 from enrollment.registration import registration_state
 from series.models import Series
 
@@ -78,11 +79,16 @@ def series_actions(context, series):
     needs_key = series.registration_mode == Series.RegistrationMode.KEY
     enrolled = enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE
     target = reverse("enrollment:enroll" if needs_key and not enrolled else "enrollment:register", args=[series.slug])
+    waitlist_target = reverse("enrollment:enroll", args=[series.slug])
+    waitlisted = enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED
     return {
         "series": series,
         "enrollment": enrollment,
         "is_enrolled": enrolled,
-        "is_waitlisted": enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED,
+        "is_waitlisted": waitlisted,
+        "waitlist_position": enrollment_waitlist_position(enrollment=enrollment) if waitlisted else None,
+        "is_full": availability.is_full,
+        "waitlist_url": waitlist_target if user is not None else _sign_in_url(waitlist_target),
         "is_open": availability.takes_registrations,
         "closed_message": "" if availability.takes_registrations else availability.message,
         "needs_key": needs_key,
