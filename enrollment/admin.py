@@ -27,7 +27,7 @@ class EnrollmentKeyAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "series", "label", "hub", "valid_from", "valid_until", "uses", "is_active")
     list_filter = ("is_active", ("series", admin.RelatedOnlyFieldListFilter), ("hub", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("series", "hub")
-    search_fields = ("code", "label", "series__title")
+    search_fields = ("code", "label", "series__title_en", "series__title_fr")
     readonly_fields = ("uses_count", "created_at")
     fields = ("series", "code", "label", "hub", "valid_from", "valid_until", "max_uses", "is_active", "uses_count")
 
@@ -62,7 +62,14 @@ class EnrollmentAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin)
         "user__profession",
         "user__province",
     )
-    search_fields = ("user__email", "user__first_name", "user__last_name", "series__title", "key__code")
+    search_fields = (
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "series__title_en",
+        "series__title_fr",
+        "key__code",
+    )
     readonly_fields = ("user", "series", "key", "status", "enrolled_at", "waitlisted_at", "updated_at")
     actions = ["export_csv"]
     date_hierarchy = "enrolled_at"
@@ -121,7 +128,14 @@ class RegistrationAdmin(HubScopedAdminMixin, AttendanceAdminMixin, PersonColumns
         "user__profession",
         "user__province",
     )
-    search_fields = ("user__email", "user__first_name", "user__last_name", "session__title", "session__series__title")
+    search_fields = (
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "session__title_en",
+        "session__title_fr",
+        "session__series__title_en",
+    )
     fields = (
         "user",
         "session",

@@ -13,6 +13,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.i18n import localized
 from hubs.models import Hub
 from series.models import Series
 from series.queries import published_series
@@ -52,7 +53,7 @@ def catalog(
         queryset = queryset.filter(open_for_registration_q(now=now))
     # Series with something coming up first, soonest first; then the rest by title.
     return queryset.order_by(
-        Coalesce("next_session_starts_at", Value(dt.datetime.max.replace(tzinfo=dt.UTC))), "title", "pk"
+        Coalesce("next_session_starts_at", Value(dt.datetime.max.replace(tzinfo=dt.UTC))), localized("title"), "pk"
     )
 
 
@@ -62,7 +63,9 @@ def open_communities_of_practice(*, now: dt.datetime | None = None, limit: int =
     queryset = with_schedule_facts(
         with_registration_facts(published_series().filter(kind=Series.Kind.COMMUNITY_OF_PRACTICE)), now=now
     ).select_related("hub")
-    return list(queryset.filter(open_for_registration_q(now=now)).order_by("next_session_starts_at", "title")[:limit])
+    return list(
+        queryset.filter(open_for_registration_q(now=now)).order_by("next_session_starts_at", localized("title"))[:limit]
+    )
 
 
 def series_for_page(*, slug: str) -> Series | None:
@@ -73,7 +76,8 @@ def series_for_page(*, slug: str) -> Series | None:
     return (
         with_registration_facts(published_series().select_related("hub", "previous_cohort"))
         .annotate(
-            newer_cohort_slug=Subquery(newer.values("slug")[:1]), newer_cohort_title=Subquery(newer.values("title")[:1])
+            newer_cohort_slug=Subquery(newer.values("slug")[:1]),
+            newer_cohort_title=Subquery(newer.rewrite(False).annotate(shown=localized("title")).values("shown")[:1]),
         )
         .prefetch_related(
             "accreditations",

@@ -14,6 +14,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.choices import Profession
+from core.i18n import localized
 from hubs.models import Hub, Spoke, SpokeMembership
 from hubs.scoping import member_ids_subquery
 
@@ -70,7 +71,7 @@ def participation_summary(*, hub: Hub, period: Period) -> dict:
     by_series = list(
         rows.values("session__series_id", "session__series__title")
         .annotate(people=Count("user_id", distinct=True), **_counts())
-        .order_by("-registered", "session__series__title")
+        .order_by("-registered", localized("title", through="session__series"))
     )
     profession_labels = dict(Profession.choices)
     by_profession = [

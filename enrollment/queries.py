@@ -9,6 +9,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.i18n import localized
 from series.models import Series
 from sessions.models import Resource, Session
 
@@ -127,7 +128,7 @@ def my_learning(*, user, now: dt.datetime | None = None) -> MyLearning:
         .exclude(status=Enrollment.Status.WITHDRAWN)
         .select_related("series")
         .annotate(waitlist_position=Coalesce(waitlist_position(Enrollment, within="series"), 0))
-        .order_by("series__title")
+        .order_by(localized("title", through="series"))
     )
     result.credits = [
         series_credits(series=series, registrations=attended_by_series[series_id])

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from core.admin_i18n import BilingualAdmin
 
 from . import roles, services
 from .admin_scoping import HubScopedAdminMixin, HubScopedInlineMixin
@@ -39,11 +40,11 @@ class HubMembershipInline(HubScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Hub)
-class HubAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+class HubAdmin(HubScopedAdminMixin, BilingualAdmin):
     hub_lookup = "pk"
     list_display = ["name", "kind", "province", "spoke_count", "is_active"]
     list_filter = ["kind", "province", "is_active"]
-    search_fields = ["name", "region", "slug"]
+    search_fields = ["name_en", "name_fr", "region_en", "region_fr", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [HubMembershipInline]
 
@@ -69,7 +70,7 @@ class HubMembershipAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     hub_lookup = "hub"
     list_display = ["user", "hub", "role", "created_at"]
     list_filter = ["role", "hub"]
-    search_fields = ["user__email", "user__first_name", "user__last_name", "hub__name"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "hub__name_en", "hub__name_fr"]
     autocomplete_fields = ["user", "hub"]
     list_select_related = ["user", "hub"]
     actions = ["grant_admin_access"]
@@ -122,7 +123,7 @@ class SpokeAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     hub_lookup = "hub"
     list_display = ["name", "hub", "kind", "province", "rural_remote", "member_count", "archived_at"]
     list_filter = ["hub", "kind", "province", "rural_remote", ("archived_at", admin.EmptyFieldListFilter)]
-    search_fields = ["name", "contact_name", "contact_email", "hub__name"]
+    search_fields = ["name", "contact_name", "contact_email", "hub__name_en", "hub__name_fr"]
     list_select_related = ["hub"]
     inlines = [SpokeMembershipInline]
 

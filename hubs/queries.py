@@ -3,6 +3,8 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.i18n import localized
+
 from .models import Hub, Spoke, SpokeInvitation, SpokeMembership
 
 ACTIVE = SpokeMembership.Status.ACTIVE
@@ -57,7 +59,7 @@ def memberships_of(*, user) -> QuerySet[SpokeMembership]:
     return (
         SpokeMembership.objects.filter(user=user)
         .select_related("spoke__hub")
-        .order_by("spoke__hub__name", "spoke__name")
+        .order_by(localized("name", through="spoke__hub"), "spoke__name")
     )
 
 
@@ -66,5 +68,5 @@ def hubs_with_joinable_spokes() -> QuerySet[Hub]:
         Hub.objects.filter(is_active=True)
         .annotate(open_spokes=Count("spokes", filter=Q(spokes__archived_at__isnull=True)))
         .filter(open_spokes__gt=0)
-        .order_by("name")
+        .order_by(localized("name"))
     )

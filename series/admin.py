@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_i18n import BilingualAdmin, BilingualTabularInline
 from enrollment.admin_capacity import promote_after_capacity_edit
 from enrollment.admin_forms import EnrollmentKeyAdminForm, EnrollmentKeyFormSet
 from enrollment.models import Enrollment, EnrollmentKey, Registration
@@ -51,11 +52,14 @@ class UpcomingOrPastFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SessionInline(HubScopedInlineMixin, admin.TabularInline):
+class SessionInline(HubScopedInlineMixin, BilingualTabularInline):
+    """Title and time only, so the form fits the screen; the join link, capacity, presenters and materials are on
+    each session's own page (the "change" link) or set for many at once with the schedule helper."""
+
     formfield_overrides = HTTPS_LINKS
     model = Session
-    fields = ("title", "starts_at", "ends_at", "join_url", "capacity", "status", "sequence")
-    readonly_fields = ("status", "sequence")
+    fields = ("title", "starts_at", "ends_at", "status")
+    readonly_fields = ("status",)
     extra = 0
     show_change_link = True
     ordering = ("starts_at",)
@@ -95,7 +99,7 @@ class AccreditationInline(HubScopedInlineMixin, admin.StackedInline):
 
 
 @admin.register(Series)
-class SeriesAdmin(HubScopedAdminMixin, ProgrammingToolsMixin, admin.ModelAdmin):
+class SeriesAdmin(HubScopedAdminMixin, ProgrammingToolsMixin, BilingualAdmin):
     formfield_overrides = HTTPS_LINKS
     hub_lookup = "hub"
     hub_manager_actions = ("view", "add", "change")
@@ -112,7 +116,7 @@ class SeriesAdmin(HubScopedAdminMixin, ProgrammingToolsMixin, admin.ModelAdmin):
     )
     list_filter = ("hub", "kind", "language", "status", "registration_mode", UpcomingOrPastFilter)
     list_select_related = ("hub",)
-    search_fields = ("title", "short_name", "slug", "summary", "keys__code")
+    search_fields = ("title_en", "title_fr", "short_name_en", "short_name_fr", "slug", "keys__code")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [AccreditationInline, SessionInline, EnrollmentKeyInline]
     actions = ["publish", "unpublish", "duplicate_as_cohort"]

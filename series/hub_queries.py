@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from core.i18n import localized
 from hubs.models import Hub, Spoke
 
 from .models import Series
@@ -30,7 +31,7 @@ def public_hubs() -> QuerySet[Hub]:
             spoke_count=_count(Spoke.objects.filter(hub=OuterRef("pk"), archived_at__isnull=True)),
             series_count=_count(Series.objects.published().filter(hub=OuterRef("pk"))),
         )
-        .order_by("name")
+        .order_by(localized("name"))
     )
 
 

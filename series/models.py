@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Language, PracticeSetting, Profession
 from accounts.fields import MultipleChoiceField
+from core.i18n import field_in
 from hubs.models import Hub
 
 
@@ -132,6 +133,14 @@ class Series(models.Model):
 
     def get_absolute_url(self):
         return reverse("series:detail", args=[self.slug])
+
+    def clean(self):
+        # The series' own language is the one its title must be given in; the other language is optional and
+        # falls back to it on pages and in emails.
+        if not getattr(self, field_in("title", self.language), ""):
+            raise ValidationError(
+                {field_in("title", self.language): _("Give the title in the language of the series.")}
+            )
 
     @property
     def audience_profession_labels(self) -> list[str]:

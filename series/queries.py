@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from core.i18n import localized
 from hubs.models import Hub
 
 from .models import Series
@@ -13,4 +14,9 @@ def published_series() -> QuerySet[Series]:
 
 def hubs_with_published_series() -> QuerySet[Hub]:
     """The hubs the catalog filter offers: those with something published."""
-    return Hub.objects.filter(series__status=Series.Status.PUBLISHED).distinct().order_by("name")
+    return (
+        Hub.objects.filter(series__status=Series.Status.PUBLISHED)
+        .distinct()
+        .annotate(shown_name=localized("name"))
+        .order_by("shown_name")
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_actions import action_form_response
+from core.admin_i18n import BilingualAdmin, BilingualTabularInline
 from enrollment.admin_capacity import promote_after_capacity_edit
 from enrollment.models import Registration
 from hubs.admin_scoping import HubManagerAccess, HubScopedAdminMixin, HubScopedInlineMixin
@@ -38,7 +39,7 @@ class UpcomingOrPastFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ResourceInline(HubScopedInlineMixin, admin.TabularInline):
+class ResourceInline(HubScopedInlineMixin, BilingualTabularInline):
     form = ResourceAdminForm
     formfield_overrides = HTTPS_LINKS
     model = Resource
@@ -47,7 +48,7 @@ class ResourceInline(HubScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+class SessionAdmin(HubScopedAdminMixin, BilingualAdmin):
     hub_manager_actions = ("view", "add", "change")
     formfield_overrides = HTTPS_LINKS
     hub_lookup = "series__hub"
@@ -60,7 +61,7 @@ class SessionAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         "series__language",
     )
     list_select_related = ("series",)
-    search_fields = ("title", "series__title", "presenters__name")
+    search_fields = ("title_en", "title_fr", "series__title_en", "series__title_fr", "presenters__name")
     date_hierarchy = "starts_at"
     autocomplete_fields = ("series", "presenters")
     inlines = [ResourceInline]
@@ -193,7 +194,7 @@ class SessionAdmin(HubScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Presenter)
-class PresenterAdmin(HubManagerAccess, admin.ModelAdmin):
+class PresenterAdmin(HubManagerAccess, BilingualAdmin):
     hub_manager_actions = ("view", "add")  # presenters are shared by every hub
     list_display = ("name", "credentials", "organisation", "session_count")
     search_fields = ("name", "organisation", "credentials")
@@ -222,7 +223,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Resource)
-class ResourceAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+class ResourceAdmin(HubScopedAdminMixin, BilingualAdmin):
     hub_manager_actions = ("view", "add", "change", "delete")
     form = ResourceAdminForm
     formfield_overrides = HTTPS_LINKS
@@ -230,7 +231,7 @@ class ResourceAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "kind", "session", "visibility", "published_at")
     list_filter = ("kind", "visibility", PublishedFilter, ("session__series__hub", admin.RelatedFieldListFilter))
     list_select_related = ("session",)
-    search_fields = ("title", "session__title", "session__series__title")
+    search_fields = ("title_en", "title_fr", "session__title_en", "session__title_fr", "session__series__title_en")
     autocomplete_fields = ("session",)
     actions = ["publish"]
 

@@ -1,6 +1,7 @@
 import posixpath
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import field_in
 from core.uploads import ACCEPTED, inspect_upload, random_name, validate_upload
 from series.credits import session_credits
 from series.models import Series
@@ -96,6 +98,14 @@ class Session(models.Model):
     def get_absolute_url(self):
         return reverse("echo_sessions:detail", args=[self.pk])
 
+    def clean(self):
+        # A session is titled at least in its series' language (the other one falls back to it).
+        if self.series_id is None:
+            return
+        own = field_in("title", self.series.language)
+        if not getattr(self, own, ""):
+            raise ValidationError({own: _("Give the title in the language of the series.")})
+
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
@@ -171,8 +181,6 @@ class Resource(models.Model):
         return self.title or self.get_kind_display()
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if not (self.url or self.file or self.text):
             raise ValidationError(_("Give a link, a file or the text."))
 

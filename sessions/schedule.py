@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.i18n import field_in
 from series.models import Series
 
 from .models import Session
@@ -103,7 +104,7 @@ def create_scheduled_sessions(
         for number, occurrence in enumerate(occurrences, start=already + 1):
             session = Session(
                 series=series,
-                title=f"{title} {number}",
+                **{field_in("title", series.language): f"{title} {number}"},
                 starts_at=occurrence.starts_at,
                 ends_at=occurrence.ends_at,
                 join_url=join_url,

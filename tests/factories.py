@@ -2,7 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from accounts.models import User
@@ -78,9 +78,23 @@ class SpokeMembershipFactory(factory.django.DjangoModelFactory):
     status = SpokeMembership.Status.ACTIVE
 
 
-class SeriesFactory(factory.django.DjangoModelFactory):
+class InSeriesLanguage:
+    """Text given as `title=` lands in the series' own language (title_fr for a French series), as staff enter it
+    and as the migration stored it; `title_en=`/`title_fr=` set one language explicitly."""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with translation.override(cls._series_language(kwargs)):
+            return super()._create(model_class, *args, **kwargs)
+
+
+class SeriesFactory(InSeriesLanguage, factory.django.DjangoModelFactory):
     class Meta:
         model = Series
+
+    @staticmethod
+    def _series_language(kwargs):
+        return kwargs.get("language", "en")
 
     hub = factory.SubFactory(HubFactory)
     title = factory.Sequence(lambda n: f"Community of Practice {n}")
@@ -141,9 +155,13 @@ def _next_noon(days: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12, 0), tzinfo=eastern)
 
 
-class SessionFactory(factory.django.DjangoModelFactory):
+class SessionFactory(InSeriesLanguage, factory.django.DjangoModelFactory):
     class Meta:
         model = Session
+
+    @staticmethod
+    def _series_language(kwargs):
+        return kwargs["series"].language
 
     class Params:
         days_from_now = 14
@@ -155,9 +173,13 @@ class SessionFactory(factory.django.DjangoModelFactory):
     join_url = factory.Sequence(lambda n: f"https://zoom.example.org/j/90000{n}")
 
 
-class ResourceFactory(factory.django.DjangoModelFactory):
+class ResourceFactory(InSeriesLanguage, factory.django.DjangoModelFactory):
     class Meta:
         model = Resource
+
+    @staticmethod
+    def _series_language(kwargs):
+        return kwargs["session"].series.language
 
     session = factory.SubFactory(SessionFactory, days_from_now=-7)
     kind = Resource.Kind.RECORDING

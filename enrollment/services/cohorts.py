@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from core.i18n import every_language, field_in
 from series.models import Series
 from sessions.models import Session
 from sessions.schedule import shift_wall_clock
@@ -27,7 +28,10 @@ def duplicate_as_cohort(
         copy.pk = None
         copy.id = None
         copy._state.adding = True
-        copy.title = title
+        # The new title is typed in the series' language; the other language's title would name the old cohort.
+        for field, _value in every_language(copy, "title").items():
+            setattr(copy, field, "")
+        setattr(copy, field_in("title", copy.language), title)
         copy.slug = slug
         copy.status = Series.Status.DRAFT
         copy.previous_cohort = series
@@ -41,8 +45,7 @@ def duplicate_as_cohort(
         for source in source_sessions:
             session = Session(
                 series=copy,
-                title=source.title,
-                description=source.description,
+                **every_language(source, "title", "description"),
                 starts_at=shift_wall_clock(source.starts_at, shift),
                 ends_at=shift_wall_clock(source.ends_at, shift),
                 join_url=source.join_url,

@@ -29,8 +29,9 @@ def test_staff_create_a_published_series_with_two_sessions_in_the_admin(page, li
     page.locator(".object-tools a.addlink").click()
 
     page.get_by_label("Hub:").select_option(str(hub.pk))
-    page.get_by_label("Title:", exact=True).fill("Paramedics Providing Palliative Care")
-    page.get_by_label("Title:", exact=True).blur()
+    page.get_by_label("Title (English):", exact=True).fill("Paramedics Providing Palliative Care")
+    page.get_by_label("Title (English):", exact=True).blur()
+    page.get_by_label("Title (français):", exact=True).fill("Les paramédics en soins palliatifs")
     assert page.locator("#id_slug").input_value() == "paramedics-providing-palliative-care"  # the admin's own JS ran
     page.locator("#id_status").select_option("published")
 
@@ -38,7 +39,7 @@ def test_staff_create_a_published_series_with_two_sessions_in_the_admin(page, li
     for index, title in enumerate(["Assessing pain in the home", "Talking about goals of care"]):
         page.locator("#sessions-group .add-row a").click()
         date = (day + dt.timedelta(days=7 * index)).isoformat()
-        page.locator(f"#id_sessions-{index}-title").fill(title)
+        page.locator(f"#id_sessions-{index}-title_en").fill(title)
         page.locator(f"#id_sessions-{index}-starts_at_0").fill(date)
         page.locator(f"#id_sessions-{index}-starts_at_1").fill("12:00:00")
         page.locator(f"#id_sessions-{index}-ends_at_0").fill(date)

@@ -182,8 +182,8 @@ def test_change_form_time_edit_bumps_sequence_and_status_is_read_only(staff_clie
     )
     data = {
         "series": series.pk,
-        "title": session.title,
-        "description": "",
+        "title_en": session.title,
+        "description_en": "",
         "starts_at_0": "2031-04-10",
         "starts_at_1": "14:00",
         "ends_at_0": "2031-04-10",

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from echo_portal import demo
@@ -177,8 +177,11 @@ class Command(BaseCommand):
             defaults={
                 "name": facts["national_hub"]["name"],
                 "kind": Hub.Kind.NATIONAL,
-                "region": "National",
-                "description": "National coordinator of the hub network; runs national programming.",
+                "region_en": "National",
+                "region_fr": "National",
+                "description_en": "National coordinator of the hub network; runs national programming.",
+                "description_fr": "Coordonne le réseau de carrefours à l'échelle nationale et offre la programmation "
+                "nationale.",
                 "website": "https://www.pallium.ca/",
             },
         )
@@ -186,15 +189,18 @@ class Command(BaseCommand):
             self.demo_hub(spec)
 
         for spec in facts["series"]:
-            if spec.get("short") == "PSW":
-                self.psw_series(national, spec)
-                continue
-            series = self.historical_series(national, spec)
-            if spec.get("short") in UPCOMING_COHORTS:
-                self.upcoming_cohort(national, spec, series)
+            # Text given as title=… is stored in the series' language (title_fr for a French series).
+            with translation.override(spec["language"]):
+                if spec.get("short") == "PSW":
+                    self.psw_series(national, spec)
+                    continue
+                series = self.historical_series(national, spec)
+                if spec.get("short") in UPCOMING_COHORTS:
+                    self.upcoming_cohort(national, spec, series)
 
         french = [s["title"] for s in facts["past_sessions_without_dates"] if s["language"] == "fr"]
-        self.french_series(national, french)
+        with translation.override("fr"):
+            self.french_series(national, french)
         self.single_webinars(national, facts["past_sessions_without_dates"])
         return {
             "hubs": Hub.objects.count(),
@@ -210,7 +216,9 @@ class Command(BaseCommand):
                 "kind": spec["kind"],
                 "region": spec["region"],
                 "province": spec["province"],
-                "description": "A fictional hub partner for the demo: its name, spokes and people are made up.",
+                "description_en": "A fictional hub partner for the demo: its name, spokes and people are made up.",
+                "description_fr": "Un carrefour partenaire fictif pour la démonstration : son nom, ses rayons et ses "
+                "membres sont inventés.",
             },
         )
         for name, kind, rural in spec["spokes"]:
@@ -297,13 +305,19 @@ class Command(BaseCommand):
         Resource.objects.get_or_create(
             session=session,
             kind=Resource.Kind.RECORDING,
-            defaults={"title": "Recording", "url": f"{base}/recording", "published_at": published_at},
+            defaults={
+                "title_en": "Recording",
+                "title_fr": "Enregistrement",
+                "url": f"{base}/recording",
+                "published_at": published_at,
+            },
         )
         Resource.objects.get_or_create(
             session=session,
             kind=Resource.Kind.SLIDES,
             defaults={
-                "title": "Slides (PowerPoint presentation)",
+                "title_en": "Slides (PowerPoint presentation)",
+                "title_fr": "Diapositives (présentation PowerPoint)",
                 "url": f"{base}/slides.pptx",
                 "published_at": published_at,
                 "visibility": Resource.Visibility.REGISTRANTS,
@@ -313,8 +327,10 @@ class Command(BaseCommand):
             session=session,
             kind=Resource.Kind.QA,
             defaults={
-                "title": "Questions and answers",
-                "text": "Questions asked during the session, with the panel's answers (demo text).",
+                "title_en": "Questions and answers",
+                "title_fr": "Questions et réponses",
+                "text_en": "Questions asked during the session, with the panel's answers (demo text).",
+                "text_fr": "Les questions posées pendant la séance et les réponses du panel (texte de démonstration).",
                 "published_at": published_at,
             },
         )

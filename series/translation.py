@@ -1,0 +1,12 @@
+"""Series text staff write in English and French (django-modeltranslation adds title_en, title_fr…)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Series
+
+
+@register(Series)
+class SeriesTranslationOptions(TranslationOptions):
+    fields = ("title", "short_name", "summary", "description", "audience_description")
+    # Neither language is required by the field: the series' own language is (Series.clean).
+    required_languages = ()
