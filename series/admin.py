@@ -53,12 +53,12 @@ class UpcomingOrPastFilter(admin.SimpleListFilter):
 
 
 class SessionInline(HubScopedInlineMixin, BilingualTabularInline):
-    """Title and time only, so the form fits the screen; the join link, capacity, presenters and materials are on
+    """Title, time and capacity only, so the form fits the screen; the join link, presenters and materials are on
     each session's own page (the "change" link) or set for many at once with the schedule helper."""
 
     formfield_overrides = HTTPS_LINKS
     model = Session
-    fields = ("title", "starts_at", "ends_at", "status")
+    fields = ("title", "starts_at", "ends_at", "capacity", "status")
     readonly_fields = ("status",)
     extra = 0
     show_change_link = True
