@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "notifications",
     "outreach",
     "evaluation",
+    "reports",
     "content",
 ]
 
