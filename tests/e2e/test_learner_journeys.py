@@ -7,10 +7,8 @@ more with the keyboard alone.
 """
 
 import re
-import time
 
 import pytest
-from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -18,6 +16,7 @@ from accounts.models import User
 from enrollment.models import Enrollment, Registration
 from tests import factories
 from tests.e2e.axe import violations as _violations
+from tests.e2e.mailbox import wait_for_mail as _wait_for_mail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -47,16 +46,6 @@ def keyed_series():
         factories.SessionFactory(series=series, title="Grief and bereavement", days_from_now=21),
     ]
     return series, sessions
-
-
-def _wait_for_mail(address: str, seconds: float = 10.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for message in mail.outbox:
-            if address in message.to:
-                return message
-        time.sleep(0.1)
-    raise AssertionError(f"no email reached {address}; sent: {[m.to for m in mail.outbox]}")
 
 
 def _body(message) -> str:
