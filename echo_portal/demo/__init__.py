@@ -21,6 +21,7 @@ from django.utils.module_loading import import_string
 # Dotted paths to each step's seed function, in the order they run (the programme itself runs first).
 STEPS: list[str] = [
     "echo_portal.demo.people.seed",
+    "echo_portal.demo.hub_requests.seed",
 ]
 
 
