@@ -18,15 +18,8 @@ PER_ACCOUNT = ratelimit.Limit("admin-login:account", attempts=5, window_seconds=
 PER_ADDRESS = ratelimit.Limit("admin-login:address", attempts=20, window_seconds=60 * 60)
 
 
-def _client_address(request: HttpRequest) -> str:
-    """The client's address as allauth sees it (it honours ALLAUTH_TRUSTED_PROXY_COUNT behind a proxy)."""
-    from allauth.core.internal.httpkit import get_client_ip
-
-    return get_client_ip(request) or "unknown"
-
-
 def _counters(request: HttpRequest) -> list[ratelimit.Counter]:
-    counters = [ratelimit.counter(PER_ADDRESS, _client_address(request))]
+    counters = [ratelimit.counter(PER_ADDRESS, ratelimit.client_address(request))]
     # counter() normalises the name as the login form does (NFKC) and case-folds it as the lookup ignores case.
     account = request.POST.get("username") or ""
     if account.strip():

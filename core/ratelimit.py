@@ -46,6 +46,13 @@ def normalise_identity(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip().casefold()
 
 
+def client_address(request) -> str:
+    """The client's address as allauth sees it (it honours ALLAUTH_TRUSTED_PROXY_COUNT behind a proxy)."""
+    from allauth.core.internal.httpkit import get_client_ip
+
+    return get_client_ip(request) or "unknown"
+
+
 @dataclass(frozen=True)
 class Limit:
     """At most ``attempts`` per ``window_seconds`` for one identity in ``scope``."""

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from certificates import services as certificate_services
+from certificates.admin import issue_message
 from core.admin_actions import action_form_response
 from hubs.admin_scoping import HubScopedInlineMixin
 from sessions.models import Session
@@ -132,6 +134,7 @@ class AttendanceAdminMixin:
             session = form.cleaned_data["session"]
             result = services.record_attendance(session=session, rows=form.cleaned_data["report"])
             self.message_user(request, self._attendance_summary(result), messages.SUCCESS)
+            self._issue_documents_if_complete(request, [session.series])
             changelist = reverse("admin:enrollment_registration_changelist")
             return HttpResponseRedirect(f"{changelist}?session__id__exact={session.pk}")
         context = {
@@ -141,6 +144,13 @@ class AttendanceAdminMixin:
             "form": form,
         }
         return TemplateResponse(request, "admin/enrollment/registration/record_attendance.html", context)
+
+    def _issue_documents_if_complete(self, request, series_list) -> None:
+        """Once a series' last session has its attendance, its documents are issued (or corrected) at once."""
+        for series in series_list:
+            result = certificate_services.issue_if_series_complete(series=series)
+            if result is not None and (result.issued or result.reissued):
+                self.message_user(request, f"{series.title}: {issue_message(result)}", messages.INFO)
 
     @staticmethod
     def _attendance_summary(result: services.AttendanceResult) -> str:
@@ -194,6 +204,10 @@ class AttendanceAdminMixin:
                 % {"count": len(result.changed)},
                 messages.SUCCESS,
             )
+            changed_series = {
+                registration.session.series_id: registration.session.series for registration in result.changed
+            }
+            self._issue_documents_if_complete(request, list(changed_series.values()))
             skipped = result.skipped_not_registered + result.skipped_not_held
             if skipped:
                 self.message_user(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.continuation import continue_after_sign_in
+from certificates import queries as certificate_queries
 from core import ratelimit
 from core.formatting import format_time
 from core.ratelimit import Lockout
@@ -303,5 +304,9 @@ def my_learning(request):
     return render(
         request,
         "enrollment/my_learning.html",
-        {"learning": learning, "key_form": EnrollmentKeyForm(auto_id="mylearning_%s")},
+        {
+            "learning": learning,
+            "documents": list(certificate_queries.documents_of(user=request.user)),
+            "key_form": EnrollmentKeyForm(auto_id="mylearning_%s"),
+        },
     )

@@ -25,6 +25,7 @@ class OutboundEmail(models.Model):
         ACCOUNT = "account", _("Account")
         OUTREACH = "outreach", _("Partner interest and mailing list")
         MAILING = "mailing", _("Announcement or newsletter")
+        CERTIFICATE = "certificate", _("Certificate or statement of attendance")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):

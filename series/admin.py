@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from certificates.admin_series import SeriesDocumentsMixin
 from core.admin_i18n import BilingualAdmin, BilingualTabularInline
 from enrollment.admin_capacity import promote_after_capacity_edit
 from enrollment.admin_forms import EnrollmentKeyAdminForm, EnrollmentKeyFormSet
@@ -99,7 +100,7 @@ class AccreditationInline(HubScopedInlineMixin, admin.StackedInline):
 
 
 @admin.register(Series)
-class SeriesAdmin(HubScopedAdminMixin, ProgrammingToolsMixin, BilingualAdmin):
+class SeriesAdmin(HubScopedAdminMixin, ProgrammingToolsMixin, SeriesDocumentsMixin, BilingualAdmin):
     formfield_overrides = HTTPS_LINKS
     hub_lookup = "hub"
     hub_manager_actions = ("view", "add", "change")
@@ -119,7 +120,7 @@ class SeriesAdmin(HubScopedAdminMixin, ProgrammingToolsMixin, BilingualAdmin):
     search_fields = ("title_en", "title_fr", "short_name_en", "short_name_fr", "slug", "keys__code")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [AccreditationInline, SessionInline, EnrollmentKeyInline]
-    actions = ["publish", "unpublish", "duplicate_as_cohort"]
+    actions = ["publish", "unpublish", "duplicate_as_cohort", "issue_documents"]
     change_form_template = "admin/series/series/change_form.html"
     save_on_top = True
     fieldsets = (

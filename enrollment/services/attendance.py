@@ -115,7 +115,7 @@ def adjust_attendance(
     with transaction.atomic():
         registrations = list(
             Registration.objects.select_for_update(of=("self",))
-            .select_related("session")
+            .select_related("session__series")
             .filter(pk__in=list(registration_ids))
             .order_by("pk")
         )
