@@ -11,6 +11,7 @@ urlpatterns = [
     path("series/", include("series.urls")),
     path("sessions/", include("sessions.urls")),
     path("hubs/<slug:slug>/manage/evaluations/", include("evaluation.hub_urls")),
+    path("hubs/<slug:slug>/manage/reach/", include("reports.hub_urls")),
     path("hubs/", include("hubs.urls")),
     path("", include("enrollment.urls")),
     path("", include("outreach.urls")),

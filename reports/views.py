@@ -1,8 +1,11 @@
-"""The national reach dashboard (/staff/reach/) and the semi-annual report, for programme staff.
+"""The reach dashboard and the semi-annual report: national for programme staff (/staff/reach/), and each hub's
+own for its managers and facilitators (/hubs/<slug>/manage/reach/, through hubs.scoping).
 
 Thin views: the period comes from ReachPeriodForm, every figure from reports.reach, the charts from
 reports.charts. Each table downloads as CSV with the same small-cell rule as on the page.
 """
+
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.csv_export import csv_response
+from hubs import scoping
 from hubs.admin_scoping import is_national_staff
+from hubs.models import Hub, HubMembership
 
 from . import charts, periods
 from .evaluations import evaluation_summary
@@ -21,49 +26,80 @@ from .forms import ReachPeriodForm
 from .reach import Reach, headline, reach
 
 
-def _require_staff(request) -> None:
+@dataclass(frozen=True)
+class Scope:
+    """National (every participation) or one hub's (its spokes' members)."""
+
+    hub: Hub | None = None
+
+    def url(self, name: str, *args) -> str:
+        if self.hub is None:
+            return reverse(f"reports:{name}", args=args)
+        return reverse(f"reports_hub:{name}", args=[self.hub.slug, *args])
+
+    def context(self) -> dict:
+        if self.hub is None:
+            return {"layout": "reports/_staff_layout.html"}
+        return {
+            "layout": "hubs/manage/_layout.html",
+            "hub": self.hub,
+            "is_manager": self.hub.viewer_role == HubMembership.Role.MANAGER,
+        }
+
+    @property
+    def file_prefix(self) -> str:
+        return f"reach-{self.hub.slug}" if self.hub else "reach"
+
+
+def _staff(request) -> Scope:
     if not is_national_staff(request.user):
         raise PermissionDenied
+    return Scope()
 
 
-def _figures(request, *, default: periods.Preset, hub=None) -> tuple[ReachPeriodForm, Reach, periods.Preset | None]:
+def _hub(request, slug: str) -> Scope:
+    return Scope(hub=scoping.get_managed_hub_or_404(request.user, slug, roles=scoping.VIEW))
+
+
+def _figures(request, scope: Scope, *, default: periods.Preset):
     form = ReachPeriodForm(request.GET or None, default=default)
     period, chosen = form.chosen()
-    return form, reach(period=period, hub=hub), chosen
+    return form, reach(period=period, hub=scope.hub), chosen
 
 
-def figures_context(
-    *, form: ReachPeriodForm, figures: Reach, chosen: periods.Preset | None, csv_prefix: str = ""
-) -> dict:
-    """What the dashboard and the report templates show, for the national view and a hub's alike."""
+def figures_context(request, scope: Scope, *, default: periods.Preset) -> dict:
+    """What the dashboard and the report show, for the national view and a hub's alike."""
+    form, figures, chosen = _figures(request, scope, default=default)
     return {
-        "csv_prefix": csv_prefix,
+        **scope.context(),
+        "scope": scope,
         "form": form,
         "figures": figures,
         "period": figures.period,
         "preset": chosen,
         "headline": headline(figures.totals),
         "trend_chart": charts.monthly_bars(figures.trend, title=_("Participations per month")),
-        "query": form.data.urlencode() if form.is_bound else f"period={chosen.key}" if chosen else "",
+        "query": form.data.urlencode() if form.is_bound else f"period={chosen.key}",
+        "csv_prefix": scope.url("dashboard"),
     }
 
 
-@login_required
-def dashboard(request):
-    _require_staff(request)
-    form, figures, chosen = _figures(request, default=periods.current_fiscal_year())
-    context = figures_context(form=form, figures=figures, chosen=chosen, csv_prefix=reverse("reports:dashboard"))
+def _dashboard(request, scope: Scope):
+    context = figures_context(request, scope, default=periods.current_fiscal_year())
     return render(request, "reports/dashboard.html", context)
 
 
-@login_required
-def report(request):
-    """The semi-annual report as a printable page: by default the last half-year that has ended."""
-    _require_staff(request)
-    form, figures, chosen = _figures(request, default=periods.last_complete_half())
-    context = figures_context(form=form, figures=figures, chosen=chosen, csv_prefix=reverse("reports:dashboard"))
-    context.update(evaluation=evaluation_summary(period=figures.period), generated_on=timezone.localdate())
-    return render(request, "reports/report.html", context)
+def report_context(request, scope: Scope) -> dict:
+    """The semi-annual report: by default the last half-year that has ended, with its evaluation summary."""
+    context = figures_context(request, scope, default=periods.last_complete_half())
+    context.update(
+        evaluation=evaluation_summary(period=context["period"], hub=scope.hub), generated_on=timezone.localdate()
+    )
+    return context
+
+
+def _report(request, scope: Scope):
+    return render(request, "reports/report.html", report_context(request, scope))
 
 
 def table_rows(figures: Reach, key: str) -> tuple[list[str], list[list]]:
@@ -95,15 +131,39 @@ def table_rows(figures: Reach, key: str) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def csv_download(request, *, figures: Reach, key: str, prefix: str):
+def _table_csv(request, scope: Scope, key: str):
+    _form, figures, _chosen = _figures(request, scope, default=periods.current_fiscal_year())
     header, rows = table_rows(figures, key)
     period = figures.period
-    filename = f"{prefix}-{key}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+    filename = f"{scope.file_prefix}-{key}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
     return csv_response(filename=filename, header=header, rows=rows)
 
 
 @login_required
+def dashboard(request):
+    return _dashboard(request, _staff(request))
+
+
+@login_required
+def report(request):
+    return _report(request, _staff(request))
+
+
+@login_required
 def table_csv(request, key: str):
-    _require_staff(request)
-    _, figures, _chosen = _figures(request, default=periods.current_fiscal_year())
-    return csv_download(request, figures=figures, key=key, prefix="reach")
+    return _table_csv(request, _staff(request), key)
+
+
+@login_required
+def hub_dashboard(request, slug: str):
+    return _dashboard(request, _hub(request, slug))
+
+
+@login_required
+def hub_report(request, slug: str):
+    return _report(request, _hub(request, slug))
+
+
+@login_required
+def hub_table_csv(request, slug: str, key: str):
+    return _table_csv(request, _hub(request, slug), key)

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from enrollment import participation
 from hubs import queries, scoping
 from hubs.forms import PeriodForm
+from reports.periods import recent_presets
 from sessions import queries as session_queries
 
 from .common import portal_context
@@ -30,5 +31,6 @@ def dashboard(request, slug):
             pending_request_count=sum(spoke.request_count for spoke in spokes),
             summary=participation.participation_summary(hub=hub, period=period),
             upcoming=session_queries.upcoming_for_hub(hub=hub),
+            presets=recent_presets(years=2),
         ),
     )
