@@ -44,14 +44,18 @@ def registration_panel(context, session):
             .first()
         )
     is_registered = registration is not None and registration.status == Registration.Status.REGISTERED
-    upcoming = session.starts_at > timezone.now() and not session.is_cancelled
+    now = timezone.now()
+    upcoming = session.starts_at > now and not session.is_cancelled
+    has_ended = session.ends_at <= now
     register_url = reverse("enrollment:register", args=[session.series.slug])
     return {
         "session": session,
         "registration": registration,
         "is_registered": is_registered,
         "is_waitlisted": registration is not None and registration.status == Registration.Status.WAITLISTED,
-        "show_join_link": is_registered and bool(session.join_url) and not session.is_cancelled,
+        "show_join_link": is_registered and bool(session.join_url) and not session.is_cancelled and not has_ended,
+        "has_ended": has_ended,
+        "has_materials": bool(context.get("resources")),
         "can_register": upcoming and registration is None,
         "register_url": register_url if user is not None else _sign_in_url(register_url),
         "signed_in": user is not None,
