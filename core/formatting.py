@@ -7,6 +7,11 @@ St. John's or Vancouver must not have to convert "12:00" in their head:
     Thursday, March 10, 2022, 12:00 – 1:00 p.m. ET
     jeudi 10 mars 2022, 12 h 00 à 13 h 00 HE
 
+A viewer whose clock differs from Eastern Time also reads the time the programme announces,
+in brackets, so what they see matches the emails and newsletters colleagues forward:
+
+    Thursday, March 10, 2022, 9:00 – 10:00 a.m. PT (12:00 p.m. ET)
+
 The functions are plain Python so services, views, emails and tests can call them;
 `core/templatetags/echo_format.py` wraps them as template filters, as Django's `date`
 filter wraps `formats.date_format`.
@@ -15,9 +20,11 @@ filter wraps `formats.date_format`.
 import datetime as dt
 import re
 import unicodedata
+import zoneinfo
 from decimal import Decimal
 
 import nh3
+from django.conf import settings
 from django.utils import dateformat, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext, pgettext
@@ -59,12 +66,41 @@ def _local(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
-def zone_abbreviation(value: dt.datetime) -> str:
-    """ "ET", "PT", "NT"… in English, "HE", "HP", "HT"… in French; the zone's own name elsewhere in the world."""
-    local = _local(value)
-    name = local.tzname() or ""
+def _abbreviation(aware: dt.datetime) -> str:
+    name = aware.tzname() or ""
     family = _ZONE_FAMILIES.get(name)
     return _zone_label(family) if family else name
+
+
+def zone_abbreviation(value: dt.datetime) -> str:
+    """ "ET", "PT", "NT"… in English, "HE", "HP", "HT"… in French; the zone's own name elsewhere in the world."""
+    return _abbreviation(_local(value))
+
+
+def _programme_zone() -> zoneinfo.ZoneInfo:
+    """The zone the programme announces its times in (Eastern Time): what signed-out visitors see."""
+    return zoneinfo.ZoneInfo(settings.DEFAULT_VIEWER_TIME_ZONE)
+
+
+def programme_time(value: dt.datetime) -> str:
+    """ "12:00 p.m. ET" when the viewer's clock differs from the programme's at that moment, else "".
+
+    A clinician in Vancouver reads their own time first, and the time the programme, its emails and
+    its colleagues announce in brackets after it.
+    """
+    if not timezone.is_aware(value):
+        return ""
+    local = _local(value)
+    announced = value.astimezone(_programme_zone())
+    if local.utcoffset() == announced.utcoffset():
+        return ""
+    clock = _clock_fr(announced) if _is_french() else _clock_en(announced, with_meridiem=True)
+    return f"{clock} {_abbreviation(announced)}"
+
+
+def _with_programme_time(text: str, value: dt.datetime) -> str:
+    announced = programme_time(value)
+    return f"{text} ({announced})" if announced else text
 
 
 def _clock_fr(value: dt.datetime) -> str:
@@ -161,24 +197,24 @@ def format_time(value: dt.datetime) -> str:
     """ "12:30 p.m. ET" / "12 h 30 HE"."""
     local = _local(value)
     clock = _clock_fr(local) if _is_french() else _clock_en(local, with_meridiem=True)
-    return f"{clock} {zone_abbreviation(local)}"
+    return _with_programme_time(f"{clock} {_abbreviation(local)}", value)
 
 
 def format_time_range(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
     """ "12:00 – 1:00 p.m. ET" / "12 h 00 à 13 h 00 HE" (the end's date too when it falls on another day)."""
     start, end = _local(starts_at), _local(ends_at)
-    zone = zone_abbreviation(end)
+    zone = _abbreviation(end)
     if _is_french():
         end_text = _clock_fr(end)
         if end.date() != start.date():
             end_text = f"{format_date(end)}, {end_text}"
-        return f"{_clock_fr(start)} à {end_text} {zone}"
+        return _with_programme_time(f"{_clock_fr(start)} à {end_text} {zone}", starts_at)
     same_half = (start.hour < 12) == (end.hour < 12) and end.date() == start.date()
     start_text = _clock_en(start, with_meridiem=not same_half)
     end_text = _clock_en(end, with_meridiem=True)
     if end.date() != start.date():
         end_text = f"{format_date(end)}, {end_text}"
-    return f"{start_text} – {end_text} {zone}"
+    return _with_programme_time(f"{start_text} – {end_text} {zone}", starts_at)
 
 
 def format_session_when(starts_at: dt.datetime, ends_at: dt.datetime) -> str:

@@ -263,6 +263,9 @@ def reminder_message(*, registration: Registration, threshold: str) -> EmailToQu
             **recipient_context(user),
             "item": session_item(session, with_join_link=True),
             "threshold": threshold,
+            # The day before, the agenda too (as ECHO hubs send it): what the session covers and who presents.
+            "description": session.description if threshold == "24h" else "",
+            "presenters": [str(presenter) for presenter in session.presenters.all()] if threshold == "24h" else [],
             "unsubscribe_url": unsubscribe_url,
         },
         # RFC 2369 and RFC 8058: mail clients show an "unsubscribe" button that POSTs to this URL.

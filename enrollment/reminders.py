@@ -67,10 +67,11 @@ def queue_due_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
         queued[threshold] = 0
         while True:
             with transaction.atomic():
+                # The day-before email names the presenters: one more query per batch, not one per email.
                 batch = list(
-                    due_reminders(threshold=threshold, now=now).select_for_update(skip_locked=True, of=("self",))[
-                        :BATCH_SIZE
-                    ]
+                    due_reminders(threshold=threshold, now=now)
+                    .select_for_update(skip_locked=True, of=("self",))
+                    .prefetch_related("session__presenters")[:BATCH_SIZE]
                 )
                 if batch:
                     queued[threshold] += queue_bulk(

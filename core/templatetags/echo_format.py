@@ -11,6 +11,7 @@ from core.formatting import (
     format_session_when,
     format_time,
     format_time_range,
+    programme_time,
     sanitize_html,
 )
 
@@ -51,6 +52,12 @@ def day_month_year(value) -> str:
 def clock(value) -> str:
     """{{ value|clock }}: "12:30 p.m. ET"."""
     return format_time(value) if value else ""
+
+
+@register.filter(name="programme_time")
+def programme_time_filter(value) -> str:
+    """{{ value|programme_time }}: "12:00 p.m. ET" when the active zone's clock differs from Eastern Time, else ""."""
+    return programme_time(value) if value else ""
 
 
 @register.filter

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import threading
+import zoneinfo
 from unittest import mock
 
 import pytest
@@ -255,3 +256,59 @@ def test_beat_runs_the_reminder_and_recording_tasks_that_exist(settings):
     )
     # Every five minutes: a reminder is never more than five minutes late, and the 1-hour window is never missed.
     assert schedule["queue-due-reminders"]["schedule"] <= 300
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "covers", "presenters"),
+    [("en", "What the session covers", "Presenters"), ("fr", "Contenu", "Présent")],
+)
+def test_the_day_before_reminder_carries_the_agenda_and_presenters(clinician, language, covers, presenters):
+    clinician.preferred_language = language
+    clinician.save()
+    session = _session_in(dt.timedelta(hours=20), description="Opioid rotation in renal failure, with a case.")
+    session.presenters.set(
+        [
+            factories.PresenterFactory(name="Dr. Marie Gagnon"),
+            factories.PresenterFactory(name="Sam Okafor", credentials=""),
+        ]
+    )
+    _register(user=clinician, session=session)
+
+    reminders.queue_due_reminders()
+
+    (row,) = rows(REMINDER)
+    for body in (row.body_text, row.body_html):
+        assert "Opioid rotation in renal failure, with a case." in body
+        assert "Dr. Marie Gagnon, MD, CCFP(PC)" in body and "Sam Okafor" in body
+        assert covers in body and presenters in body
+
+
+@pytest.mark.django_db
+def test_the_hour_before_reminder_stays_short(clinician):
+    session = _session_in(dt.timedelta(minutes=50), description="Opioid rotation in renal failure.")
+    session.presenters.set([factories.PresenterFactory(name="Dr. Marie Gagnon")])
+    _register(user=clinician, session=session)
+
+    reminders.queue_due_reminders()
+
+    (row,) = rows(REMINDER)
+    assert "Opioid rotation" not in row.body_text and "Marie Gagnon" not in row.body_text
+
+
+@pytest.mark.django_db
+def test_a_clinician_in_vancouver_reads_both_times_in_the_reminder(clinician):
+    clinician.time_zone = "America/Vancouver"
+    clinician.save()
+    eastern = zoneinfo.ZoneInfo("America/Toronto")
+    start = (timezone.now() + dt.timedelta(hours=20)).astimezone(eastern).replace(minute=0, second=0, microsecond=0)
+    session = factories.SessionFactory(starts_at=start, ends_at=start + dt.timedelta(hours=1))
+    _register(user=clinician, session=session)
+
+    reminders.queue_due_reminders()
+
+    (row,) = rows(REMINDER)
+    pacific = start.astimezone(zoneinfo.ZoneInfo("America/Vancouver"))
+    eastern_clock = f"{start.hour % 12 or 12}:00 {'a.m.' if start.hour < 12 else 'p.m.'} ET"
+    assert "Pacific Time" in row.body_text and f" · {eastern_clock}" in row.body_text
+    assert f"{pacific.hour % 12 or 12}:00" in row.body_text

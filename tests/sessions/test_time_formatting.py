@@ -5,11 +5,13 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.formatting import (
     format_credits,
     format_session_when,
+    format_time,
     format_time_range,
     sanitize_html,
     zone_abbreviation,
@@ -62,14 +64,14 @@ def test_morning_to_afternoon_names_both_halves_of_the_day():
 
 def test_newfoundland_viewer_sees_half_hour_zone(ltc_session):
     with timezone.override(zoneinfo.ZoneInfo("America/St_Johns")), translation.override("en"):
-        assert format_session_when(*ltc_session) == "Thursday, March 10, 2022, 1:30 – 2:30 p.m. NT"
+        assert format_session_when(*ltc_session) == "Thursday, March 10, 2022, 1:30 – 2:30 p.m. NT (12:00 p.m. ET)"
     with timezone.override(zoneinfo.ZoneInfo("America/St_Johns")), translation.override("fr"):
-        assert format_session_when(*ltc_session) == "jeudi 10 mars 2022, 13 h 30 à 14 h 30 HT"
+        assert format_session_when(*ltc_session) == "jeudi 10 mars 2022, 13 h 30 à 14 h 30 HT (12 h 00 HE)"
 
 
 def test_british_columbia_viewer_sees_pacific_time(ltc_session):
     with timezone.override(zoneinfo.ZoneInfo("America/Vancouver")), translation.override("en"):
-        assert format_session_when(*ltc_session) == "Thursday, March 10, 2022, 9:00 – 10:00 a.m. PT"
+        assert format_session_when(*ltc_session) == "Thursday, March 10, 2022, 9:00 – 10:00 a.m. PT (12:00 p.m. ET)"
 
 
 def test_sessions_either_side_of_the_dst_change_keep_their_wall_clock_time():
@@ -84,8 +86,8 @@ def test_sessions_either_side_of_the_dst_change_keep_their_wall_clock_time():
         assert format_time_range(after, after + dt.timedelta(hours=1)) == "12:00 – 1:00 p.m. ET"
     with timezone.override(zoneinfo.ZoneInfo("America/Regina")), translation.override("en"):
         # Saskatchewan keeps standard time all year: the same session moves on its clock.
-        assert format_time_range(before, before + dt.timedelta(hours=1)) == "11:00 a.m. – 12:00 p.m. CT"
-        assert format_time_range(after, after + dt.timedelta(hours=1)) == "10:00 – 11:00 a.m. CT"
+        assert format_time_range(before, before + dt.timedelta(hours=1)) == "11:00 a.m. – 12:00 p.m. CT (12:00 p.m. ET)"
+        assert format_time_range(after, after + dt.timedelta(hours=1)) == "10:00 – 11:00 a.m. CT (12:00 p.m. ET)"
 
 
 def test_a_session_spanning_the_dst_change_is_written_on_the_real_clock():
@@ -144,7 +146,7 @@ def test_a_signed_in_viewer_in_newfoundland_sees_newfoundland_time_on_the_series
 
     page = client.get(series.get_absolute_url()).content.decode()
 
-    assert "Thursday, March 14, 2030, 1:30 – 2:30 p.m. NT" in page
+    assert "Thursday, March 14, 2030, 1:30 – 2:30 p.m. NT (12:00 p.m. ET)" in page
 
 
 @pytest.mark.django_db
@@ -155,3 +157,34 @@ def test_an_anonymous_viewer_sees_eastern_time(client):
     page = client.get(series.get_absolute_url()).content.decode()
 
     assert "Thursday, March 14, 2030, 12:00 – 1:00 p.m. ET" in page
+
+
+def test_a_viewer_in_the_programmes_zone_reads_one_time_only(ltc_session):
+    with timezone.override(zoneinfo.ZoneInfo("America/Toronto")), translation.override("en"):
+        assert "(" not in format_session_when(*ltc_session)
+    # Same clock as Eastern Time that day (Nipigon is Eastern): nothing to add either.
+    with timezone.override(zoneinfo.ZoneInfo("America/Nipigon")), translation.override("fr"):
+        assert format_session_when(*ltc_session) == "jeudi 10 mars 2022, 12 h 00 à 13 h 00 HE"
+
+
+def test_a_single_time_names_both_zones_too():
+    moment = _eastern(2022, 3, 10, 12, 0)
+    with timezone.override(zoneinfo.ZoneInfo("America/Vancouver")), translation.override("en"):
+        assert format_time(moment) == "9:00 a.m. PT (12:00 p.m. ET)"
+    with timezone.override(zoneinfo.ZoneInfo("America/Edmonton")), translation.override("fr"):
+        assert format_time(moment) == "10 h 00 HR (12 h 00 HE)"
+
+
+@pytest.mark.django_db
+def test_a_clinician_in_vancouver_reads_both_times_on_the_session_page_and_in_the_picker(client):
+    series = SeriesFactory(slug="ltc-cop")
+    session = SessionFactory(
+        series=series, starts_at=_eastern(2030, 3, 14, 12, 0), ends_at=_eastern(2030, 3, 14, 13, 0)
+    )
+    client.force_login(UserFactory(time_zone="America/Vancouver"))
+
+    page = client.get(session.get_absolute_url()).content.decode()
+    picker = client.get(reverse("enrollment:register", args=["ltc-cop"])).content.decode()
+
+    assert "Thursday, March 14, 2030, 9:00 – 10:00 a.m. PT (12:00 p.m. ET)" in page
+    assert "9:00 – 10:00 a.m. PT (12:00 p.m. ET)" in picker
