@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from hubs.models import Hub, HubMembership
 from . import charts, periods
 from .evaluations import evaluation_summary
 from .forms import ReachPeriodForm
+from .pdf import render_report_pdf
 from .reach import Reach, headline, reach
 
 
@@ -102,6 +103,15 @@ def _report(request, scope: Scope):
     return render(request, "reports/report.html", report_context(request, scope))
 
 
+def _report_pdf(request, scope: Scope):
+    context = report_context(request, scope)
+    period = context["period"]
+    filename = f"{scope.file_prefix}-report-{period.start.isoformat()}-{period.end.isoformat()}.pdf"
+    response = HttpResponse(render_report_pdf(context), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def table_rows(figures: Reach, key: str) -> tuple[list[str], list[list]]:
     """The header and rows of one table of the dashboard, as its CSV gives them."""
     fewer = _("fewer than 5")
@@ -150,6 +160,11 @@ def report(request):
 
 
 @login_required
+def report_pdf(request):
+    return _report_pdf(request, _staff(request))
+
+
+@login_required
 def table_csv(request, key: str):
     return _table_csv(request, _staff(request), key)
 
@@ -162,6 +177,11 @@ def hub_dashboard(request, slug: str):
 @login_required
 def hub_report(request, slug: str):
     return _report(request, _hub(request, slug))
+
+
+@login_required
+def hub_report_pdf(request, slug: str):
+    return _report_pdf(request, _hub(request, slug))
 
 
 @login_required

@@ -8,6 +8,7 @@ someone without a role in the hub, it is a 404; Bob and Fay read their own hub's
 URLs covered (under /hubs/<slug>/manage/):
     reach/                      reports_hub:dashboard
     reach/report/               reports_hub:report
+    reach/report.pdf            reports_hub:report_pdf
     reach/<key>.csv             reports_hub:table_csv
     evaluations/                evaluation_hub:index
     evaluations/series/<id>/    evaluation_hub:series (and its responses.csv: series_csv)
@@ -26,7 +27,7 @@ from tests import factories
 from tests.reports.support import at, attend, session_at
 
 COVERED = {
-    "reports_hub": {"dashboard": None, "report": None, "table_csv": "key"},
+    "reports_hub": {"dashboard": None, "report": None, "report_pdf": None, "table_csv": "key"},
     "evaluation_hub": {
         "index": None,
         "series": "series",

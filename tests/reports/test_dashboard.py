@@ -135,3 +135,44 @@ def test_the_printable_report_defaults_to_the_last_half_year_and_sums_up_evaluat
     assert "<h1>Semi-annual report: April–September 2026</h1>" in html
     assert "12 participations across 2 sessions" in html
     assert "What attendees said" in html and "mean 4.50 out of 5" in html
+
+
+def _pdf_text(content: bytes, tmp_path) -> str:
+    import subprocess
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return " ".join(text.split())
+
+
+@pytest.mark.django_db
+def test_the_report_downloads_as_a_pdf_whose_text_has_the_headline_and_the_tables(client, staff, programme, tmp_path):  # noqa: F811
+    client.force_login(staff)
+
+    response = client.get("/staff/reach/report.pdf", {"period": "fy2026-h1"})
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="reach-report-2026-04-01-2026-09-30.pdf"'
+    text = _pdf_text(response.content, tmp_path)
+    assert "Semi-annual report: April–September 2026" in text
+    assert "12 participations across 2 sessions; 50 % of participants practise in rural or remote communities." in text
+    assert "Registered nurse 11 9" in text and "Physician fewer than 5 fewer than 5" in text
+    assert "April 2026 10 10" in text
+    assert ".csv" not in text
+
+
+@pytest.mark.django_db
+def test_the_pdf_is_in_french_for_a_french_speaking_staff_member(client, staff, programme, tmp_path):  # noqa: F811
+    staff.preferred_language = "fr"
+    staff.save()
+    client.force_login(staff)
+
+    text = _pdf_text(client.get("/staff/reach/report.pdf", {"period": "fy2026-h1"}).content, tmp_path)
+
+    assert "Rapport semestriel : avril à septembre 2026" in text
+    assert (
+        "12 participations dans 2 séances; 50 % des participants pratiquent dans des communautés rurales ou éloignées."
+        in text
+    )
+    assert "Médecin moins de 5 moins de 5" in text
