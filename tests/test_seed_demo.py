@@ -1,15 +1,19 @@
 """`manage.py seed_demo` loads the real programme and dated upcoming cohorts, and a second run changes nothing."""
 
 import io
+import json
 import zoneinfo
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from echo_portal.management.commands.seed_demo import FACTS
 from enrollment.models import EnrollmentKey
 from hubs.models import Hub, Spoke
 from series.models import Series
 from sessions.models import Resource, Session
+from sessions.queries import past_sessions
 
 
 def _seed(*args) -> str:
@@ -81,7 +85,7 @@ def test_psw_french_series_and_single_webinars(seeded):
     assert psw.registration_mode == "open"
     assert len(titles) == 14 and titles[:2] == ["Introductory Session", "Essential Communication Skills Part 1"]
 
-    french = Series.objects.get(language="fr")
+    french = Series.objects.get(slug="communaute-de-pratique-francophone-soins-palliatifs")
     assert set(french.sessions.values_list("title", flat=True)) == {
         "Fin de vie de maladies neurologiques dégénératives",
         "Pour une approche palliative intégrée : Optimiser la communication entre les intervenants de première "
@@ -111,3 +115,41 @@ def test_if_empty_does_nothing_when_series_exist(seeded):
     assert "not loaded again" in output
     assert Session.objects.count() == 0
     assert _snapshot()["series"] == before["series"]
+
+
+RERUN_TITLES = (
+    "Fin de vie de maladies neurologiques dégénératives",
+    "Practical Cannabis for Patients with Palliative Needs",
+)
+
+
+def _past_titles_of_the_programme() -> set[str]:
+    facts = json.loads(FACTS.read_text(encoding="utf-8"))
+    dated = {item["title"] for spec in facts["series"] for item in spec.get("sessions", [])}
+    return dated | {item["title"] for item in facts["past_sessions_without_dates"]}
+
+
+def test_every_past_session_of_the_programme_is_in_the_archive_with_its_recording(seeded, client):
+    archived = list(past_sessions())
+    titles = {session.title for session in archived}
+
+    missing = _past_titles_of_the_programme() - titles
+    assert not missing, missing
+    for title in RERUN_TITLES:
+        session = next(s for s in archived if s.title == title)
+        assert any(r.kind == "recording" for r in session.public_resources), title
+    french_only = next(s for s in archived if s.title.startswith("Fin de vie de maladies"))
+    assert french_only.series.language == "fr"
+
+    page = client.get("/sessions/past/?q=Fin+de+vie", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Fin de vie de maladies neurologiques dégénératives" in page
+
+
+def test_upcoming_reruns_are_rows_of_their_own(seeded):
+    now = timezone.now()
+    for title in RERUN_TITLES:
+        rows = [s for s in Session.objects.all() if title in (s.title_en, s.title_fr)]
+        past = [s for s in rows if s.ends_at <= now]
+        upcoming = [s for s in rows if s.ends_at > now]
+        assert (len(past), len(upcoming)) == (1, 1), title
+        assert past[0].series_id != upcoming[0].series_id

@@ -198,6 +198,7 @@ class Command(BaseCommand):
                 if spec.get("short") in UPCOMING_COHORTS:
                     self.upcoming_cohort(national, spec, series)
 
+        self.national_archive(national, facts["past_sessions_without_dates"])
         french = [s["title"] for s in facts["past_sessions_without_dates"] if s["language"] == "fr"]
         with translation.override("fr"):
             self.french_series(national, french)
@@ -396,6 +397,66 @@ class Command(BaseCommand):
         titles = known + [f"PSW practice session {n}" for n in range(len(known) + 1, spec["sessions_count"] + 1)]
         self.upcoming_sessions(series, titles, weekday=1, start=dt.time(14, 0), rule=Rule.EVERY_2_WEEKS, lead_days=7)
         return series
+
+    def national_archive(self, hub: Hub, undated: list[dict]) -> None:
+        """The national sessions the programme lists among its past ones, in its archive, in their language.
+
+        The pages give these no date: they are placed on the programme's usual weekday and hour in the
+        spring of 2023, after the dated ones, and each says so. Upcoming reruns are rows of their own.
+        """
+        archives = {
+            "en": {
+                "slug": "national-sessions-archive",
+                "title": "National sessions",
+                "summary": "National webinars of the Palliative Care ECHO Project, with their recordings.",
+                "first": dt.date(2023, 5, 3),
+            },
+            "fr": {
+                "slug": "seances-nationales-archives",
+                "title": "Séances nationales en français",
+                "summary": "Webinaires nationaux en français du projet ECHO en soins palliatifs, avec leurs "
+                "enregistrements.",
+                "first": dt.date(2023, 5, 11),
+            },
+        }
+        undated_note = {
+            "en": "The programme's pages list this session without its date; the date shown here is the demo's.",
+            "fr": "Les pages du programme mentionnent cette séance sans sa date ; la date indiquée est celle de la "
+            "démonstration.",
+        }
+        for language, spec in archives.items():
+            items = [item for item in undated if item["language"] == language]
+            if not items:
+                continue
+            with translation.override(language):
+                series, _ = Series.objects.get_or_create(
+                    slug=spec["slug"],
+                    defaults={
+                        "hub": hub,
+                        "title": spec["title"],
+                        "kind": Series.Kind.WEBINAR,
+                        "language": language,
+                        "summary": spec["summary"],
+                        "registration_mode": Series.RegistrationMode.CLOSED,
+                        "status": Series.Status.PUBLISHED,
+                    },
+                )
+                for week, item in enumerate(items):
+                    day = spec["first"] + dt.timedelta(weeks=2 * week)
+                    starts_at = dt.datetime.combine(day, dt.time(12, 0), tzinfo=EASTERN)
+                    session, created = Session.objects.get_or_create(
+                        series=series,
+                        title=item["title"],
+                        starts_at=starts_at,
+                        defaults={
+                            "ends_at": starts_at + dt.timedelta(hours=1),
+                            "join_url": _join_url(series.slug, item["title"]),
+                            "description": undated_note[language],
+                        },
+                    )
+                    if created and item.get("presenter"):
+                        session.presenters.set([self.presenter(item["presenter"])])
+                    self.archive_materials(session)
 
     def french_series(self, hub: Hub, titles: list[str]) -> Series:
         series, _ = Series.objects.get_or_create(
