@@ -60,6 +60,17 @@ class HubAdmin(HubScopedAdminMixin, BilingualAdmin):
         super().save_formset(request, form, formset, change)
         _sync_admin_access(self, request, user_ids)
 
+    def delete_model(self, request, obj):
+        # Its memberships go with the hub (a hub with spokes cannot be deleted): so does the access they gave.
+        user_ids = set(obj.memberships.values_list("user_id", flat=True))
+        super().delete_model(request, obj)
+        _sync_admin_access(self, request, user_ids)
+
+    def delete_queryset(self, request, queryset):
+        user_ids = set(HubMembership.objects.filter(hub__in=queryset).values_list("user_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _sync_admin_access(self, request, user_ids)
+
     @admin.display(description=_("spokes"), ordering="spoke_total")
     def spoke_count(self, obj):
         return obj.spoke_total

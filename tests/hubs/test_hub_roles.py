@@ -142,6 +142,18 @@ def test_deleting_memberships_from_the_list_takes_the_access_away(staff_client, 
     assert not bob.is_staff and not bob.groups.exists()
 
 
+def test_deleting_a_hub_takes_its_managers_access_away(staff_client, bob):
+    empty = factories.HubFactory(name="Closed Hub", slug="closed-hub")
+    roles.set_hub_role(hub=empty, user=bob, role="manager")
+
+    response = staff_client.post(reverse("admin:hubs_hub_delete", args=[empty.pk]), {"post": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    bob.refresh_from_db()
+    assert not bob.is_staff and not bob.groups.exists()
+    assert "bob@example.org no longer has the hub managers’ admin access." in _messages(response)
+
+
 def test_programme_staff_keep_their_own_admin_rights_when_a_hub_role_goes(hub):
     editor = factories.UserFactory(email="editor@example.org", is_staff=True)
     editor.groups.add(Group.objects.create(name="Programme editors"))
