@@ -5,6 +5,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .dates import validate_reasonable_date
 from .formatting import format_day_month_year, parse_written_date
 
 
@@ -35,6 +36,7 @@ class WrittenDateField(forms.DateField):
     """Accepts a date written out in English or French, or as 2025-12-02 (see `parse_written_date`)."""
 
     widget = WrittenDateInput
+    default_validators = [validate_reasonable_date]
     default_error_messages = {
         "invalid": _("Write the date like %(example)s or %(iso)s."),
     }

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
+    # A NUL character in the path or query string is a 400 page, never a database error.
+    "core.null_characters.RefuseNullCharactersMiddleware",
     # allauth limits /accounts/login/; this limits the admin's own login form (see the module).
     "core.admin_login.AdminLoginRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 
+from core.admin_inputs import SafeAdminInputsMixin
+
 from .models import HubMembership, SpokeMembership
 from .scoping import (
     NATIONAL_PERMISSION,
@@ -58,7 +60,7 @@ def _limit_choices(request, db_field, formfield):
     return formfield
 
 
-class _LimitedChoices:
+class _LimitedChoices(SafeAdminInputsMixin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return _limit_choices(request, db_field, super().formfield_for_foreignkey(db_field, request, **kwargs))
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
 from enrollment import services as enrollment_services
 from sessions.schedule import Rule
 
@@ -23,7 +24,7 @@ class ScheduleForm(forms.Form):
         initial=_("Session"),
         help_text=_("Each session gets this title and its number, for example “Session 3”. Rename them later."),
     )
-    first_date = forms.DateField(label=_("Date of the first session"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_date = dates.DateField(label=_("Date of the first session"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=_("Start time (Eastern Time)"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -34,7 +35,7 @@ class ScheduleForm(forms.Form):
     count = forms.IntegerField(
         label=_("Number of sessions"), min_value=1, max_value=60, required=False, help_text=_("Or give a last date.")
     )
-    until = forms.DateField(
+    until = dates.DateField(
         label=_("Last date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

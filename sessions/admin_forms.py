@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.admin.widgets import AdminFileWidget
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
+
 from .models import Resource
 
 EASTERN = zoneinfo.ZoneInfo(settings.DEFAULT_VIEWER_TIME_ZONE)
@@ -14,7 +16,7 @@ EASTERN = zoneinfo.ZoneInfo(settings.DEFAULT_VIEWER_TIME_ZONE)
 class RescheduleForm(forms.Form):
     """A new date and time for one session, typed in Eastern Time like the rest of the programme."""
 
-    date = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = dates.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=_("Starts at (Eastern Time)"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
