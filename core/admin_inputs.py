@@ -17,7 +17,8 @@ def _valid_for(field, values) -> list:
     kept = []
     for value in values:
         try:
-            field.to_python(value)
+            # The field's validators too: an id larger than the column holds is no id either.
+            field.run_validators(field.to_python(value))
         except (ValidationError, ValueError, TypeError):
             continue
         kept.append(value)

@@ -77,8 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
-    # A NUL character in the path or query string is a 400 page, never a database error.
-    "core.null_characters.RefuseNullCharactersMiddleware",
+    # A NUL character in the address (400) or an id larger than any row's (404): never a database error.
+    "core.address_guards.AddressGuardMiddleware",
     # allauth limits /accounts/login/; this limits the admin's own login form (see the module).
     "core.admin_login.AdminLoginRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

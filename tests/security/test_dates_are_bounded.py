@@ -1,4 +1,4 @@
-"""Dates far in the future or the past get a message, never a server error (OverflowError before the fix)."""
+"""Far dates, NUL bytes and ids beyond any row get a message or a 404, never a server error (OverflowError before)."""
 
 import pytest
 from django.urls import reverse
@@ -65,3 +65,9 @@ def test_an_admin_add_form_prefilled_with_junk_ignores_it(client, hub_manager):
     response = client.get(reverse("admin:echo_sessions_session_add"), {"series": "'; select 1; --"})
 
     assert response.status_code == 200
+
+
+def test_an_id_larger_than_any_row_is_not_found(client, clinician):
+    client.force_login(clinician)
+    assert client.get("/sessions/99999999999999999999/").status_code == 404
+    assert client.get("/me/registrations/99999999999999999999/cancel/").status_code == 404
