@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -18,8 +19,21 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
 
 
+class EmailAddressInline(admin.TabularInline):
+    model = EmailAddress
+    fields = ("email", "verified", "primary")
+    extra = 0
+
+
+# allauth registers its email addresses under its own app, also named "Accounts": the admin index showed two
+# "Accounts" sections. The addresses are edited with their user instead.
+if admin.site.is_registered(EmailAddress):
+    admin.site.unregister(EmailAddress)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    inlines = [EmailAddressInline]
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ("last_name", "first_name", "email")

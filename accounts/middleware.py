@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 
@@ -22,6 +23,9 @@ class UserPreferencesMiddleware:
                 request.LANGUAGE_CODE = user.preferred_language
             zone_name = user.effective_time_zone
         else:
+            zone_name = settings.DEFAULT_VIEWER_TIME_ZONE
+        if request.path_info.startswith(reverse("admin:index")):
+            # Staff work in the programme's time: every admin time is Eastern, as the header says once.
             zone_name = settings.DEFAULT_VIEWER_TIME_ZONE
         timezone.activate(zoneinfo.ZoneInfo(zone_name))
         try:

@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -55,3 +55,14 @@ def healthz(request):
         "elapsed_ms": round((time.monotonic() - started) * 1000, 1),
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every site whatever the page links to."""
+    response = FileResponse(
+        open(settings.BASE_DIR / "static" / "favicon.ico", "rb"),  # noqa: SIM115 (FileResponse closes it)
+        content_type="image/x-icon",
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -66,6 +65,8 @@ INSTALLED_APPS = [
     "reports",
     "certificates",
     "content",
+    # Last: its catalogue translates "session" as « session » (its own model), where ours says « séance ».
+    "django.contrib.sessions",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from django.views.generic import TemplateView
 
 from accounts.views import set_language
 from core.admin_view_on_site import view_on_site
-from core.views import healthz
+from core.views import favicon, healthz
 
 urlpatterns = [
     path("", include("series.urls_home")),
@@ -29,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("contact/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),

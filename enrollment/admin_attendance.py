@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from certificates import services as certificate_services
 from certificates.admin import issue_message
 from core.admin_actions import action_form_response
+from core.formatting import format_date
 from hubs.admin_scoping import HubScopedInlineMixin
 from sessions.models import Session
 
@@ -26,12 +27,20 @@ from .attendance import ParticipantReportError, parse_participant_report
 from .models import AttendanceChange
 
 
+class SessionChoiceField(forms.ModelChoiceField):
+    """Sessions named with their series and date: "Long-Term Care CoP – Introductory Session (Monday, …)", since
+    several series have a session of the same title."""
+
+    def label_from_instance(self, session):
+        return f"{session.series.title} – {session.title} ({format_date(session.starts_at)})"
+
+
 class AttendanceReportForm(forms.Form):
     """A past session and the participant report its video platform exported."""
 
     MAX_BYTES = 5 * 1024 * 1024  # a report of a few thousand participants is well under 1 MB
 
-    session = forms.ModelChoiceField(queryset=Session.objects.none(), label=_("session"))
+    session = SessionChoiceField(queryset=Session.objects.none(), label=_("Session"))
     report = forms.FileField(
         label=_("participant report"),
         help_text=_(
@@ -166,6 +175,12 @@ class AttendanceAdminMixin:
                 "%(count)d people in the report are not registered: %(emails)s",
                 len(outside),
             ) % {"count": len(outside), "emails": ", ".join(outside)}
+        if result.absent:
+            summary += " " + ngettext(
+                "%(count)d registrant not in the report was recorded absent.",
+                "%(count)d registrants not in the report were recorded absent.",
+                result.absent,
+            ) % {"count": result.absent}
         if result.kept_adjusted:
             summary += " " + ngettext(
                 "%(count)d registrant keeps the attendance staff set by hand.",

@@ -1,7 +1,7 @@
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import format_session_when
@@ -49,7 +49,7 @@ class RegistrationForm(forms.Form):
     """The upcoming sessions not yet held, as checkboxes, and consent on the first registration."""
 
     sessions = forms.TypedMultipleChoiceField(
-        label=_("Sessions"),
+        label=pgettext_lazy("ECHO sessions", "Sessions"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Pick at least one session.")},

@@ -80,7 +80,7 @@ class HubAdmin(HubScopedAdminMixin, BilingualAdmin):
 class HubMembershipAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     hub_lookup = "hub"
     list_display = ["user", "hub", "role", "created_at"]
-    list_filter = ["role", "hub"]
+    list_filter = ["role", ("hub", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__email", "user__first_name", "user__last_name", "hub__name_en", "hub__name_fr"]
     autocomplete_fields = ["user", "hub"]
     list_select_related = ["user", "hub"]
@@ -133,7 +133,13 @@ class SpokeMembershipInline(HubScopedInlineMixin, admin.TabularInline):
 class SpokeAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     hub_lookup = "hub"
     list_display = ["name", "hub", "kind", "province", "rural_remote", "member_count", "archived_at"]
-    list_filter = ["hub", "kind", "province", "rural_remote", ("archived_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        ("hub", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        "province",
+        "rural_remote",
+        ("archived_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["name", "contact_name", "contact_email", "hub__name_en", "hub__name_fr"]
     list_select_related = ["hub"]
     inlines = [SpokeMembershipInline]
@@ -154,7 +160,7 @@ class SpokeAdmin(HubScopedAdminMixin, admin.ModelAdmin):
 class SpokeMembershipAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     hub_lookup = "spoke__hub"
     list_display = ["user", "spoke", "hub_name", "status", "created_at"]
-    list_filter = ["status", "spoke__hub"]
+    list_filter = ["status", ("spoke__hub", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__email", "user__first_name", "user__last_name", "spoke__name"]
     autocomplete_fields = ["user", "spoke"]
     list_select_related = ["user", "spoke__hub"]
@@ -168,7 +174,7 @@ class SpokeMembershipAdmin(HubScopedAdminMixin, admin.ModelAdmin):
 class SpokeInvitationAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     hub_lookup = "spoke__hub"
     list_display = ["email", "spoke", "created_at", "expires_at", "used_at"]
-    list_filter = [("used_at", admin.EmptyFieldListFilter), "spoke__hub"]
+    list_filter = [("used_at", admin.EmptyFieldListFilter), ("spoke__hub", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["email", "spoke__name"]
     list_select_related = ["spoke"]
     readonly_fields = ["spoke", "email", "language", "invited_by", "created_at", "expires_at", "used_at", "used_by"]

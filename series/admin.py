@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from certificates.admin_series import SeriesDocumentsMixin
 from core.admin_i18n import BilingualAdmin, BilingualTabularInline
+from enrollment import publishing
 from enrollment.admin_capacity import promote_after_capacity_edit
 from enrollment.admin_forms import EnrollmentKeyAdminForm, EnrollmentKeyFormSet
 from enrollment.models import Enrollment, EnrollmentKey, Registration
@@ -115,7 +116,15 @@ class SeriesAdmin(HubScopedAdminMixin, ProgrammingToolsMixin, SeriesDocumentsMix
         "members",
         "registrations",
     )
-    list_filter = ("hub", "kind", "language", "status", "registration_mode", UpcomingOrPastFilter)
+    # Related-only: a hub manager's filter lists their own hubs, not every hub of the network.
+    list_filter = (
+        ("hub", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        "language",
+        "status",
+        "registration_mode",
+        UpcomingOrPastFilter,
+    )
     list_select_related = ("hub",)
     search_fields = ("title_en", "title_fr", "short_name_en", "short_name_fr", "slug", "keys__code")
     prepopulated_fields = {"slug": ("title",)}
@@ -187,6 +196,11 @@ class SeriesAdmin(HubScopedAdminMixin, ProgrammingToolsMixin, SeriesDocumentsMix
         return obj.registration_count
 
     def save_model(self, request, obj, form, change):
+        # "Published" chosen in the form waits for the sessions and keys of the same form (saved after the
+        # series): the series is saved as it was, and save_related publishes it if nothing is missing.
+        if obj.status == Series.Status.PUBLISHED and (not change or "status" in form.changed_data):
+            obj.status = form.initial.get("status", Series.Status.DRAFT) if change else Series.Status.DRAFT
+            request.series_to_publish = obj
         super().save_model(request, obj, form, change)
         if change:
             promote_after_capacity_edit(self, request, form, series=obj)
@@ -210,14 +224,40 @@ class SeriesAdmin(HubScopedAdminMixin, ProgrammingToolsMixin, SeriesDocumentsMix
 
     @admin.action(description=_("Publish the selected series"), permissions=["change"])
     def publish(self, request, queryset):
-        changed = services.set_status(
-            series_ids=list(queryset.values_list("pk", flat=True)), status=Series.Status.PUBLISHED
-        )
-        self.message_user(
-            request,
-            ngettext("%(count)d series published.", "%(count)d series published.", changed) % {"count": changed},
-            messages.SUCCESS,
-        )
+        result = publishing.publish(series=list(queryset))
+        if result.published or not result.refused:
+            self.message_user(
+                request,
+                ngettext("%(count)d series published.", "%(count)d series published.", result.published)
+                % {"count": result.published},
+                messages.SUCCESS,
+            )
+        for series, missing in result.refused.items():
+            self.message_user(
+                request,
+                _("“%(title)s” was not published: %(missing)s") % {"title": series.title, "missing": " ".join(missing)},
+                messages.ERROR,
+            )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        series = getattr(request, "series_to_publish", None)
+        if series is None:
+            return
+        result = publishing.publish(series=[series])
+        if result.published:
+            series.status = Series.Status.PUBLISHED
+        for missing in result.refused.values():
+            self.message_user(
+                request,
+                _("“%(title)s” was saved as a draft, not published: %(missing)s")
+                % {"title": series.title, "missing": " ".join(missing)},
+                messages.WARNING,
+            )
+
+    def view_on_site(self, obj):
+        """Only a published series has a public page to show."""
+        return obj.get_absolute_url() if obj.status == Series.Status.PUBLISHED else None
 
     @admin.action(description=_("Unpublish the selected series (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset):

@@ -75,5 +75,7 @@ def detail(request, slug):
             "series": series,
             "upcoming": [s for s in sessions if s.ends_at > now],
             "past": [s for s in reversed(sessions) if s.ends_at <= now],
+            # The seats still free, not the capacity: with_registration_facts counted the active members.
+            "places_left": max(series.capacity - series.active_enrollment_count, 0) if series.capacity else None,
         },
     )

@@ -56,7 +56,8 @@ class SessionAdmin(HubScopedAdminMixin, BilingualAdmin):
     list_filter = (
         UpcomingOrPastFilter,
         "status",
-        ("series__hub", admin.RelatedFieldListFilter),
+        # Related-only: a hub manager's filter lists their own hubs, not every hub of the network.
+        ("series__hub", admin.RelatedOnlyFieldListFilter),
         "series__kind",
         "series__language",
     )
@@ -229,7 +230,7 @@ class ResourceAdmin(HubScopedAdminMixin, BilingualAdmin):
     formfield_overrides = HTTPS_LINKS
     hub_lookup = "session__series__hub"
     list_display = ("__str__", "kind", "session", "visibility", "published_at")
-    list_filter = ("kind", "visibility", PublishedFilter, ("session__series__hub", admin.RelatedFieldListFilter))
+    list_filter = ("kind", "visibility", PublishedFilter, ("session__series__hub", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("session",)
     search_fields = ("title_en", "title_fr", "session__title_en", "session__title_fr", "session__series__title_en")
     autocomplete_fields = ("session",)

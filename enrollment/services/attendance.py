@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ class AttendanceResult:
     unmatched: list[str] = field(default_factory=list)
     not_registered: list[str] = field(default_factory=list)
     kept_adjusted: int = 0
+    absent: int = 0
 
 
 def record_attendance(*, session: Session, rows: Iterable[tuple[str, int]]) -> AttendanceResult:
@@ -36,7 +38,8 @@ def record_attendance(*, session: Session, rows: Iterable[tuple[str, int]]) -> A
     cancelled ones come back in ``not_registered``, emails with no registration at all in ``unmatched``.
     The minutes are set, not added, so importing the same report twice gives the same result.
     The report's value is kept on every registration (`imported_minutes`); where staff adjusted the
-    attendance by hand, their value stands (counted in ``kept_adjusted``).
+    attendance by hand, their value stands (counted in ``kept_adjusted``). Registrants the report does not
+    list did not join: they are recorded absent, 0 minutes (counted in ``absent``).
     """
     totals: dict[str, int] = {}
     for email, minutes in rows:
@@ -45,14 +48,20 @@ def record_attendance(*, session: Session, rows: Iterable[tuple[str, int]]) -> A
             totals[key] = totals.get(key, 0) + max(int(minutes), 0)
     cap = session.duration_minutes
     with transaction.atomic():
+        # Every registration of the session is locked: those in the report get its minutes, registered people
+        # missing from it are recorded absent.
         registrations = list(
             Registration.objects.select_for_update(of=("self",))
             .select_related("user")
             .alias(email_lower=Lower("user__email"))
-            .filter(session=session, email_lower__in=list(totals))
+            .filter(Q(status=Registration.Status.REGISTERED) | Q(email_lower__in=list(totals)), session=session)
             .order_by("pk")
         )
-        by_email = {registration.user.email.strip().lower(): registration for registration in registrations}
+        by_email = {
+            registration.user.email.strip().lower(): registration
+            for registration in registrations
+            if registration.user.email.strip().lower() in totals
+        }
         updated = []
         not_registered = []
         kept_adjusted = 0
@@ -66,7 +75,19 @@ def record_attendance(*, session: Session, rows: Iterable[tuple[str, int]]) -> A
             else:
                 kept_adjusted += 1
             updated.append(registration)
-        Registration.objects.bulk_update(updated, ["attended_minutes", "imported_minutes"])
+        absent = [
+            registration
+            for registration in registrations
+            if registration.status == Registration.Status.REGISTERED
+            and registration.user.email.strip().lower() not in totals
+        ]
+        for registration in absent:
+            registration.imported_minutes = 0
+            if registration.attendance_adjusted_at is None:
+                registration.attended_minutes = 0
+            else:
+                kept_adjusted += 1
+        Registration.objects.bulk_update(updated + absent, ["attended_minutes", "imported_minutes"])
     unmatched = [email for email in totals if email not in by_email]
     return AttendanceResult(
         matched=len(updated),
@@ -74,6 +95,7 @@ def record_attendance(*, session: Session, rows: Iterable[tuple[str, int]]) -> A
         unmatched=unmatched,
         not_registered=sorted(not_registered),
         kept_adjusted=kept_adjusted,
+        absent=len(absent),
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from core.formatting import format_date
 from hubs.models import Spoke
 from series.models import Series
 from tests import factories
@@ -88,3 +89,78 @@ def test_another_hubs_manager_cannot_open_this_hubs_portal(page, live_server, si
 
     assert response.status == 404
     assert "Lakeside Family Health Team" not in page.content()
+
+
+def _publish_from_the_list(page, series) -> str:
+    """Tick the series on the list the save returned to, run "Publish the selected series", return the messages."""
+    page.locator(f"input[name=_selected_action][value='{series.pk}']").check()
+    page.locator("select[name=action]").select_option("publish")
+    page.get_by_role("button", name="Go", exact=True).click()
+    page.wait_for_load_state()
+    return page.locator(".messagelist").inner_text()
+
+
+def test_staff_create_a_key_series_publish_it_and_import_attendance(page, live_server, sign_in, staff, hub, tmp_path):
+    """The staff journey of the first hour: a draft series with a past session and a key, published from the list,
+    then the session's participant report imported; a registrant missing from the report is recorded absent."""
+    sign_in(staff)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/admin/series/series/add/")
+    page.get_by_label("Hub:").select_option(str(hub.pk))
+    page.get_by_label("Title (English):", exact=True).fill("Grief and Bereavement CoP")
+    page.get_by_label("Title (English):", exact=True).blur()
+    page.locator("#id_registration_mode").select_option("key")
+    day = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
+    page.locator("#sessions-group .add-row a").click()
+    page.locator("#id_sessions-0-title_en").fill("Supporting families after a death")
+    page.locator("#id_sessions-0-starts_at_0").fill(day)
+    page.locator("#id_sessions-0-starts_at_1").fill("12:00:00")
+    page.locator("#id_sessions-0-ends_at_0").fill(day)
+    page.locator("#id_sessions-0-ends_at_1").fill("13:00:00")
+    # The form fits the screen: no sideways scrolling at 1280 px.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.get_by_text("Times in the administration are Eastern Time (ET).").count() == 1
+    assert page.locator(".timezonewarning:visible").count() == 0
+    page.locator("input[name=_save]").last.click()
+    page.wait_for_load_state()
+    series = Series.objects.get(slug="grief-and-bereavement-cop")
+    assert series.status == Series.Status.DRAFT
+
+    # Publishing without a key is refused with what is missing.
+    message = _publish_from_the_list(page, series)
+    assert "has no active key" in message
+    series.refresh_from_db()
+    assert series.status == Series.Status.DRAFT
+
+    # With a key added on the form, it goes through.
+    page.goto(f"/admin/series/series/{series.pk}/change/")
+    page.locator("#keys-group .add-row a").click()
+    page.locator("#id_keys-0-code").fill("GRIEF26")
+    page.locator("input[name=_save]").last.click()
+    page.wait_for_load_state()
+    message = _publish_from_the_list(page, series)
+    assert "1 series published." in message
+    series.refresh_from_db()
+    assert series.status == Series.Status.PUBLISHED
+
+    session = series.sessions.get()
+    came = factories.RegistrationFactory(session=session, user=factories.UserFactory(email="came@example.org"))
+    missed = factories.RegistrationFactory(session=session, user=factories.UserFactory(email="missed@example.org"))
+    report = tmp_path / "participants.csv"
+    report.write_text("Name (Original Name),User Email,Duration (Minutes)\nCam,came@example.org,52\n", encoding="utf-8")
+
+    page.goto("/admin/enrollment/registration/")
+    page.get_by_role("link", name="Record attendance from a CSV").click()
+    page.locator("#id_session").select_option(
+        label=f"Grief and Bereavement CoP – Supporting families after a death ({format_date(session.starts_at)})"
+    )
+    page.locator("#id_report").set_input_files(str(report))
+    page.get_by_role("button", name="Record attendance").click()
+    page.wait_for_load_state()
+    message = page.locator(".messagelist").inner_text()
+    assert "Attendance recorded for 1 registrant." in message
+    assert "1 registrant not in the report was recorded absent." in message
+    came.refresh_from_db()
+    missed.refresh_from_db()
+    assert (came.attended_minutes, missed.attended_minutes) == (52, 0)
+    assert not page.console_problems, page.console_problems

@@ -141,7 +141,8 @@ def test_a_learner_cannot_open_the_registrant_admin(client, clinician, registran
 
 
 def test_the_export_speaks_the_staff_members_language_and_time_zone(client, registrants):
-    """The CSV streams after the middleware has unwound; it must still be Vancouver time and French."""
+    """The CSV streams after the middleware has unwound; it must still be French and the admin's Eastern Time (the
+    zone every admin page states), not UTC, even for staff whose own zone is Vancouver's."""
     registrants.starts_at = dt.datetime(2026, 3, 10, 17, 0, tzinfo=dt.UTC)
     registrants.ends_at = registrants.starts_at + dt.timedelta(hours=1)
     registrants.save()
@@ -156,5 +157,5 @@ def test_the_export_speaks_the_staff_members_language_and_time_zone(client, regi
     amelie = next(row for row in rows if row[1] == "amelie@example.org")
     assert rows[0][3] == "province ou territoire"
     assert amelie[3] == "Québec"
-    assert amelie[8] == "2026-03-10 10:00"  # 17:00 UTC is 10:00 in Vancouver (PDT), 13:00 in Toronto
+    assert amelie[8] == "2026-03-10 13:00"  # 17:00 UTC is 13:00 in Toronto (EDT), 10:00 in Vancouver
     assert amelie[9] == "Inscrit"

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.formatting import format_date
 from enrollment import services
 from enrollment.attendance import ParticipantReportError, parse_participant_report
 from enrollment.models import Registration
@@ -246,3 +247,39 @@ def test_a_hub_manager_cannot_pick_another_hubs_session(client, hub_manager_in_a
     assert "session" in response.context["form"].errors
     stranger.refresh_from_db()
     assert stranger.attended_minutes is None
+
+
+def test_registrants_missing_from_the_report_are_recorded_absent(session, amelie):
+    absent = factories.RegistrationFactory(session=session, user=factories.UserFactory(email="bea@example.org"))
+    cancelled = factories.RegistrationFactory(session=session, status=Registration.Status.CANCELLED)
+
+    result = services.record_attendance(session=session, rows=[("amelie@example.org", 40)])
+
+    absent.refresh_from_db()
+    cancelled.refresh_from_db()
+    assert (absent.attended_minutes, absent.imported_minutes) == (0, 0)
+    assert cancelled.attended_minutes is None
+    assert result.absent == 1
+
+
+def test_an_adjusted_absentee_keeps_the_minutes_staff_gave(session, amelie, staff):
+    services.adjust_attendance(registration_ids=[amelie.pk], minutes=50, reason="Joined by phone", by=staff)
+
+    services.record_attendance(session=session, rows=[("someone@example.org", 40)])
+
+    amelie.refresh_from_db()
+    assert (amelie.attended_minutes, amelie.imported_minutes) == (50, 0)
+
+
+def test_the_session_menu_names_the_series_title_and_date(client, staff, session):
+    client.force_login(staff)
+    page = client.get(reverse(URL)).content.decode()
+    assert '<label for="id_session">Session ' in page
+    assert f">Long-Term Care CoP – Advance Care Planning ({format_date(session.starts_at)})</option>" in page
+
+
+def test_staff_are_told_who_was_recorded_absent(client, staff, session, amelie):
+    factories.RegistrationFactory(session=session, user=factories.UserFactory(email="bea@example.org"))
+    client.force_login(staff)
+    response = client.post(reverse(URL), {"session": session.pk, "report": _upload(ZOOM_REPORT)}, follow=True)
+    assert "1 registrant not in the report was recorded absent." in response.content.decode()

@@ -36,6 +36,7 @@ WORDS = {
         "promoted_subject": "A seat freed up: you are registered for Pain at the end of life",
         "cancelled_subject": "Registration cancelled: Pain at the end of life",
         "hello": "Hello Alice,",
+        "handed_out": "This key was handed out by Northern Lakes Palliative Hub (demo).",
     },
     "fr": {
         "enrolled": "Votre adhésion à Long-Term Care CoP est confirmée",
@@ -50,6 +51,7 @@ WORDS = {
         "promoted_subject": "Une place s’est libérée : votre inscription à Pain at the end of life est confirmée",
         "cancelled_subject": "Inscription annulée : Pain at the end of life",
         "hello": "Bonjour Alice,",
+        "handed_out": "Cette clé a été distribuée par Northern Lakes Palliative Hub (demo).",
     },
 }
 
@@ -96,7 +98,7 @@ def _fr_apostrophes(text: str) -> str:
 def test_enrollment_confirmation_names_the_series_how_it_works_and_what_the_key_opened(
     language, clinician, series, pain
 ):
-    factories.EnrollmentKeyFactory(series=series, code="LTC2122", label="Northern Lakes LTC homes")
+    factories.EnrollmentKeyFactory(series=series, code="LTC2122", label="Northern Lakes LTC homes", hub=series.hub)
     services.enroll(user=_as(clinician, language), series=series, key=" ltc2122 ")
 
     row = only_row(OutboundEmail.Kind.CONFIRMATION)
@@ -108,7 +110,9 @@ def test_enrollment_confirmation_names_the_series_how_it_works_and_what_the_key_
         assert words["hello"] in body
         assert words["how"] in body
         assert words["key"] in body
-        assert "Northern Lakes LTC homes" in body
+        # The hub that handed the key out, not the key's label (staff's own note, such as "New cohort").
+        assert words["handed_out"] in body
+        assert "Northern Lakes LTC homes" not in body
         assert "Pain at the end of life" in body
     assert f'<html lang="{language}">' in row.body_html
     assert "http://127.0.0.1:8000/series/ltc-cop/" in row.body_html

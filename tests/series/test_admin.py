@@ -17,12 +17,6 @@ EASTERN = zoneinfo.ZoneInfo("America/Toronto")
 CHANGELIST = "/admin/series/series/"
 
 
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def _text(response) -> str:
     return response.content.decode()
 
@@ -365,6 +359,7 @@ def test_schedule_helper_is_for_staff_only(client, clinician):
 @pytest.mark.django_db
 def test_publish_and_unpublish_actions(staff_client):
     draft = SeriesFactory(status="draft")
+    SessionFactory(series=draft)
     published = SeriesFactory(status="published")
 
     staff_client.post(CHANGELIST, {"action": "publish", ACTION_CHECKBOX_NAME: [draft.pk]})

@@ -1,0 +1,71 @@
+"""Small things staff and learners read, each said right: one session is "it", the materials list names each item
+once, a series page counts the seats left, the scoped admin filters list one's own hubs, the French admin says
+« séance »."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from enrollment import services
+from notifications.models import OutboundEmail
+from sessions.models import Resource
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cancelling_one_session_says_the_calendar_file_removes_it(clinician):
+    session = factories.SessionFactory()
+    services.register(user=clinician, sessions=[session], consent=True)
+    services.cancel_registration(user=clinician, session=session)
+    row = OutboundEmail.objects.get(kind=OutboundEmail.Kind.CANCELLATION)
+    assert "removes it from your calendar" in row.body_text
+    assert "removes them" not in row.body_text + row.body_html
+
+
+def test_the_past_sessions_list_names_questions_and_answers_once(client):
+    resource = factories.ResourceFactory(kind=Resource.Kind.QA, title="Questions and answers", url="", text="Q. A.")
+    page = client.get(reverse("echo_sessions:past")).content.decode()
+    assert resource.session.title in page
+    assert "Questions and answers (Questions and answers)" not in page
+    assert "Questions and answers" in page
+
+
+def test_the_series_page_counts_the_places_left(client):
+    series = factories.SeriesFactory(slug="small", capacity=25)
+    factories.SessionFactory(series=series)
+    factories.EnrollmentFactory(series=series)
+    page = client.get(reverse("series:detail", args=["small"])).content.decode()
+    assert "24 places left of 25" in page
+
+
+def test_a_hub_managers_hub_filters_list_only_their_hubs(client, hub, other_hub, hub_manager):
+    second = factories.HubFactory(name="Lakeshore Hub (demo)", slug="lakeshore")
+    factories.HubMembershipFactory(hub=second, user=hub_manager, role="manager")
+    factories.SessionFactory(series=factories.SeriesFactory(hub=second))
+    from hubs import services as hub_services
+
+    hub_services.grant_hub_manager_admin(user=hub_manager)
+    mine = factories.SeriesFactory(hub=hub)
+    factories.SessionFactory(series=mine)
+    theirs = factories.SeriesFactory(hub=other_hub)
+    factories.SessionFactory(series=theirs)
+    client.force_login(hub_manager)
+    for url in (reverse("admin:echo_sessions_session_changelist"), reverse("admin:series_series_changelist")):
+        page = client.get(url).content.decode()
+        assert "Northern Lakes Palliative Hub (demo)" in page, url
+        assert "Prairie Coast Hub (demo)" not in page, url
+
+
+def test_the_french_admin_says_seance(client, staff):
+    staff.preferred_language = "fr"
+    staff.save()
+    client.force_login(staff)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert ">Séances<" in index
+    assert ">Sessions<" not in index
+    series = factories.SeriesFactory()
+    form = client.get(reverse("admin:series_series_change", args=[series.pk])).content.decode()
+    assert "Séance" in form and "objet Session" not in form
+    with translation.override("fr"):
+        assert translation.pgettext("ECHO sessions", "Sessions") == "Séances"
