@@ -69,3 +69,14 @@ def test_the_french_admin_says_seance(client, staff):
     assert "Séance" in form and "objet Session" not in form
     with translation.override("fr"):
         assert translation.pgettext("ECHO sessions", "Sessions") == "Séances"
+
+
+def test_the_french_picker_says_seances(client, clinician):
+    clinician.preferred_language = "fr"
+    clinician.save()
+    series = factories.SeriesFactory(slug="picker")
+    factories.SessionFactory(series=series)
+    client.force_login(clinician)
+    page = client.get(reverse("enrollment:register", args=["picker"])).content.decode()
+    assert "Séances" in page
+    assert ">Sessions" not in page

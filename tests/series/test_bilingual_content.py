@@ -254,3 +254,13 @@ def test_the_migration_keeps_todays_text_in_the_series_language():
         assert Series.objects.get(slug="grief").title == "Grief"
     with translation.override("en"):
         assert Series.objects.get(slug="deuil").title == "Le deuil"
+
+
+def test_the_hub_page_reads_in_french_when_the_hub_has_french_text(client, hub):
+    hub.description_en = "A regional hub in the north."
+    hub.description_fr = "Un carrefour régional du Nord."
+    hub.save()
+    english = client.get(hub.get_absolute_url(), headers={"accept-language": "en"}).content.decode()
+    french = client.get(hub.get_absolute_url(), headers={"accept-language": "fr"}).content.decode()
+    assert "A regional hub in the north." in english and "Un carrefour" not in english
+    assert "Un carrefour régional du Nord." in french and "A regional hub" not in french
