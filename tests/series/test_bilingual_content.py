@@ -264,3 +264,13 @@ def test_the_hub_page_reads_in_french_when_the_hub_has_french_text(client, hub):
     french = client.get(hub.get_absolute_url(), headers={"accept-language": "fr"}).content.decode()
     assert "A regional hub in the north." in english and "Un carrefour" not in english
     assert "Un carrefour régional du Nord." in french and "A regional hub" not in french
+
+
+def test_the_admin_list_sorts_by_the_title_shown(client, staff, hub, english_only, bilingual):
+    staff.preferred_language = "fr"
+    staff.save()
+    client.force_login(staff)
+    factories.SeriesFactory(hub=hub, slug="zeta", title_en="Zeta English only")
+    page = client.get(reverse("admin:series_series_changelist")).content.decode()
+    shown = ["Communauté de pratique en soins de longue durée", "Heart Failure Webinars", "Zeta English only"]
+    assert [page.index(title) for title in shown] == sorted(page.index(title) for title in shown)
