@@ -133,7 +133,16 @@ class SeriesAdmin(HubScopedAdminMixin, ProgrammingToolsMixin, SeriesDocumentsMix
     change_form_template = "admin/series/series/change_form.html"
     save_on_top = True
     fieldsets = (
-        (None, {"fields": ("hub", "title", "slug", "short_name", "kind", "language", "status", "previous_cohort")}),
+        (
+            None,
+            {
+                "fields": ("hub", "title", "slug", "short_name", "kind", "language", "status", "previous_cohort"),
+                "description": _(
+                    "Each text can be written in English and in French. The title is needed in the language of "
+                    "the series; learners reading the other language see the text you gave when its field is empty."
+                ),
+            },
+        ),
         (_("Description"), {"fields": ("summary", "description")}),
         (_("Audience"), {"fields": ("audience_description", "audience_professions", "audience_settings")}),
         (
