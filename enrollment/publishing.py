@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,9 +32,12 @@ def missing_for_publication(series: Series) -> list[str]:
 
 
 def usable_keys(series: Series):
-    """Active keys whose validity has not ended (a key that opens later still counts: it will work)."""
-    return EnrollmentKey.objects.filter(series=series, is_active=True).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now())
+    """Active keys not expired nor used up (a key that opens later still counts: it will work)."""
+    return EnrollmentKey.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now()),
+        Q(max_uses__isnull=True) | Q(uses_count__lt=F("max_uses")),
+        series=series,
+        is_active=True,
     )
 
 

@@ -87,11 +87,12 @@ def test_publishing_a_key_series_without_key_or_sessions_says_what_is_missing(st
     assert series.status == Series.Status.DRAFT
 
 
-def test_an_inactive_or_expired_key_does_not_count(staff_client):
+def test_an_inactive_expired_or_used_up_key_does_not_count(staff_client):
     series = factories.SeriesFactory(status=Series.Status.DRAFT, registration_mode=Series.RegistrationMode.KEY)
     factories.SessionFactory(series=series)
     factories.EnrollmentKeyFactory(series=series, is_active=False)
     factories.EnrollmentKeyFactory(series=series, valid_until=dt.datetime(2020, 1, 1, tzinfo=EASTERN))
+    factories.EnrollmentKeyFactory(series=series, max_uses=1, uses_count=1)
     page = _text(_publish(staff_client, series))
     assert "has no active key" in page and "It has no sessions" not in page
     series.refresh_from_db()
