@@ -101,6 +101,7 @@ def test_it_can_be_turned_off(client, programme, settings):
 
 def test_a_series_published_by_the_admin_action_is_in_the_cached_catalogue_at_once(client, programme, staff):
     draft = factories.SeriesFactory(title="Grief and Bereavement", status="draft")
+    factories.SessionFactory(series=draft)  # publishing needs a session
     assert "Grief and Bereavement" not in Client().get(reverse("series:catalog")).content.decode()  # now cached
 
     client.force_login(staff)
