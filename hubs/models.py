@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +40,11 @@ class Hub(models.Model):
 
     def get_absolute_url(self):
         return reverse("hubs:detail", args=[self.slug])
+
+    def clean(self):
+        # Neither language's name is required alone (a Quebec hub may have only a French one), but one is.
+        if not (self.name_en or self.name_fr):
+            raise ValidationError({"name_en": _("Give the hub's name in English or in French.")})
 
 
 class HubMembership(models.Model):

@@ -38,12 +38,12 @@ def _messages(response) -> list[str]:
 def _hub_form(hub, rows):
     """The hub's change form as admin posts it, with its memberships inline holding `rows`."""
     data = {
-        "name": hub.name,
+        "name_en": hub.name,
         "slug": hub.slug,
         "kind": hub.kind,
-        "region": hub.region,
+        "region_en": hub.region,
         "province": hub.province,
-        "description": "",
+        "description_en": "",
         "website": "",
         "contact_email": "",
         "is_active": "on",

@@ -274,3 +274,13 @@ def test_the_admin_list_sorts_by_the_title_shown(client, staff, hub, english_onl
     page = client.get(reverse("admin:series_series_changelist")).content.decode()
     shown = ["Communauté de pratique en soins de longue durée", "Heart Failure Webinars", "Zeta English only"]
     assert [page.index(title) for title in shown] == sorted(page.index(title) for title in shown)
+
+
+def test_a_hub_needs_a_name_in_one_language(client, staff):
+    client.force_login(staff)
+    data = {"slug": "no-name", "kind": Hub.Kind.REGIONAL, "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0}
+    response = client.post(reverse("admin:hubs_hub_add"), data)
+    assert "Give the hub&#x27;s name in English or in French." in response.content.decode()
+    assert not Hub.objects.filter(slug="no-name").exists()
+    response = client.post(reverse("admin:hubs_hub_add"), {**data, "name_fr": "Réseau du Nord"})
+    assert Hub.objects.filter(slug="no-name", name_fr="Réseau du Nord").exists()
