@@ -4,7 +4,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from . import privacy
+from .models import AccessLog, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -57,3 +58,37 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and str(object_id).isdigit():
+            subject = User.objects.filter(pk=object_id).first()
+            if subject is not None:
+                privacy.log_access(request, action=AccessLog.Action.USER_ADMIN, subject=subject)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Who looked at or exported whose personal data: for superusers only, read-only, kept a year."""
+
+    list_display = ("at", "actor", "action", "subject", "detail")
+    list_filter = ("action",)
+    date_hierarchy = "at"
+    search_fields = ("actor__email", "subject__email", "detail")
+    list_select_related = ("actor", "subject")
+    readonly_fields = ("at", "actor", "subject", "action", "detail", "path")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -66,3 +66,30 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = PROFILE_FIELDS
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting is for good after the grace period: the person confirms, and proves it is them."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and the personal data listed above will be erased."),
+        error_messages={"required": _("Tick the box to confirm that you want your account deleted.")},
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password to confirm that it is you.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password

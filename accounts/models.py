@@ -73,6 +73,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     privacy_consent_version = models.CharField(max_length=20, blank=True, editable=False)
     privacy_consent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # Deletion (accounts/privacy.py): asked for, then done after ACCOUNT_DELETION_GRACE_DAYS unless they sign in.
+    deletion_requested_at = models.DateTimeField(_("deletion requested"), null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -110,3 +114,76 @@ class User(AbstractBaseUser, PermissionsMixin):
     def regenerate_calendar_token(self) -> None:
         self.calendar_token = new_calendar_token()
         self.save(update_fields=["calendar_token"])
+
+
+def new_export_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def export_path(instance, filename) -> str:
+    return f"private/data-exports/{secrets.token_hex(16)}.zip"
+
+
+class DataExport(models.Model):
+    """One "Download my data" request: built in the background, downloadable by its owner for a week."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports", verbose_name=_("user"))
+    token = models.CharField(max_length=64, unique=True, default=new_export_token, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("file"), upload_to=export_path, blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} ({self.requested_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.status == self.Status.READY and self.expires_at is not None and self.expires_at > timezone.now()
+
+
+class AccessLog(models.Model):
+    """Staff or a hub manager looked at or exported someone's personal data: who, what, when. Kept a year."""
+
+    class Action(models.TextChoices):
+        MEMBER_DETAIL = "member_detail", _("Viewed a member's detail")
+        USER_ADMIN = "user_admin", _("Opened a user in admin")
+        REGISTRANT_EXPORT = "registrant_export", _("Exported registrants")
+        HUB_EXPORT = "hub_export", _("Exported hub participation")
+        CASE_VIEW = "case_view", _("Opened a case")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="data_accesses", verbose_name=_("who")
+    )
+    subject = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("whose data"),
+        help_text=_("Empty for an export of many people."),
+    )
+    action = models.CharField(_("what"), max_length=30, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    path = models.CharField(_("page"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"

@@ -303,6 +303,8 @@ CELERY_BEAT_SCHEDULE = {
     "queue-evaluation-reminders": {"task": "evaluation.tasks.queue_evaluation_reminders", "schedule": 3600.0},
     # Mailing-list requests never confirmed are deleted after OUTREACH_UNCONFIRMED_DAYS.
     "purge-unconfirmed-subscribers": {"task": "outreach.tasks.purge_unconfirmed_subscribers", "schedule": 3600.0},
+    # Accounts whose deletion grace ended, unverified accounts, expired data exports, access log over a year old.
+    "purge-personal-data": {"task": "accounts.tasks.purge_personal_data", "schedule": 3600.0},
 }
 # Outbox delivery (notifications.delivery, .sweeper): when the sweeper steps in, when a claim is dead, retries.
 OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
@@ -310,6 +312,13 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=3
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BACKOFF_SECONDS = env.float("OUTBOX_RETRY_BACKOFF_SECONDS", default=30)
 OUTBOX_RETRY_BACKOFF_MAX_SECONDS = env.float("OUTBOX_RETRY_BACKOFF_MAX_SECONDS", default=1800)
+
+# Privacy (accounts/privacy.py): days between "Delete my account" and the deletion (signing in cancels;
+# 0 deletes at once), how long a "Download my data" link works, who answers privacy questions.
+ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", default=14)
+DATA_EXPORT_VALID_DAYS = env.int("DATA_EXPORT_VALID_DAYS", default=7)
+PRIVACY_OFFICER_NAME = env.str("PRIVACY_OFFICER_NAME", default="")
+PRIVACY_OFFICER_EMAIL = env.str("PRIVACY_OFFICER_EMAIL", default=CONTACT_EMAIL)
 
 # Security
 SECURE_CONTENT_TYPE_NOSNIFF = True

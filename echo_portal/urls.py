@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts import privacy_views
 from accounts.views import set_language
 from core.admin_view_on_site import view_on_site
 from core.views import favicon, healthz
@@ -14,6 +15,10 @@ urlpatterns = [
     path("hubs/<slug:slug>/manage/reach/", include("reports.hub_urls")),
     path("hubs/", include("hubs.urls")),
     path("", include("enrollment.urls")),
+    # My data sits beside My learning (/me/); its views belong to accounts.
+    path("me/data/", privacy_views.my_data, name="my_data"),
+    path("me/data/export/", privacy_views.request_data_export, name="data_export"),
+    path("me/data/<str:token>/download/", privacy_views.download_data_export, name="data_download"),
     path("", include("outreach.urls")),
     path("", include("evaluation.urls")),
     path("", include("reports.urls")),

@@ -10,6 +10,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts import privacy
+from accounts.models import AccessLog
 from core.csv_export import csv_response
 from hubs.admin_scoping import HubScopedAdminMixin
 
@@ -84,6 +86,9 @@ class EnrollmentAdmin(HubScopedAdminMixin, PersonColumnsMixin, admin.ModelAdmin)
 
     @admin.action(description=_("Export the selected enrollments as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
+        privacy.log_access(
+            request, action=AccessLog.Action.REGISTRANT_EXPORT, detail=f"{self.model._meta.verbose_name_plural}"
+        )
         header = [
             *PERSON_HEADER,
             _("series"),
@@ -172,6 +177,9 @@ class RegistrationAdmin(HubScopedAdminMixin, AttendanceAdminMixin, PersonColumns
 
     @admin.action(description=_("Export the selected registrations as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
+        privacy.log_access(
+            request, action=AccessLog.Action.REGISTRANT_EXPORT, detail=f"{self.model._meta.verbose_name_plural}"
+        )
         header = [
             *PERSON_HEADER,
             _("series"),

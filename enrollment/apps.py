@@ -8,4 +8,9 @@ class EnrollmentConfig(AppConfig):
 
     def ready(self):
         # Connects the session_changed receiver that queues calendar updates to registrants.
+        from core import personal_data
+
         from . import receivers  # noqa: F401
+        from .personal_data import PROVIDER
+
+        personal_data.register(PROVIDER)

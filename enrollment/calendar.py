@@ -5,17 +5,9 @@ them here so an invitation, its update and a feed always agree on UID and
 SEQUENCE.
 """
 
-from django.conf import settings
-
+from core.links import absolute
 from notifications.ics import CalendarEvent, event_uid
 from sessions.models import Session
-
-
-def absolute(path: str) -> str:
-    """Links in emails and calendars leave the site: they are built from SITE_URL."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.SITE_URL}{path}"
 
 
 def session_uid(session: Session) -> str:

@@ -14,3 +14,9 @@ class HubsConfig(AppConfig):
 
         # Public pages show these rows: any change drops the cached copies.
         invalidate_on_change(Hub, HubMembership, Spoke, SpokeMembership, SpokeInvitation)
+
+        from core import personal_data
+
+        from .personal_data import PROVIDER
+
+        personal_data.register(PROVIDER)

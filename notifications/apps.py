@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from core import personal_data
+
+        from .personal_data import PROVIDER
+
+        personal_data.register(PROVIDER)

@@ -6,7 +6,9 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import privacy
 from accounts.choices import Profession, Province
+from accounts.models import AccessLog
 from core.csv_export import csv_response
 from enrollment import participation
 from enrollment.models import Registration
@@ -61,6 +63,7 @@ def export(request, slug):
         _("Minutes attended"),
         _("Key used"),
     ]
+    privacy.log_access(request, action=AccessLog.Action.HUB_EXPORT, detail=hub.slug)
     return csv_response(
         filename=f"{hub.slug}-participation-{timezone.localdate().isoformat()}.csv",
         header=header,

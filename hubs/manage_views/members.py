@@ -8,6 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts import privacy
+from accounts.models import AccessLog
 from enrollment import participation
 from hubs import queries, scoping, services
 from hubs.models import HubMembership
@@ -60,6 +62,7 @@ def member_detail(request, slug, member_id):
         .order_by("spoke__name")
     )
     registrations = participation.registrations_of_member(hub=hub, member=member)
+    privacy.log_access(request, action=AccessLog.Action.MEMBER_DETAIL, subject=member, detail=hub.slug)
     return render(
         request,
         "hubs/manage/member_detail.html",
