@@ -317,6 +317,9 @@ OUTBOX_RETRY_BACKOFF_MAX_SECONDS = env.float("OUTBOX_RETRY_BACKOFF_MAX_SECONDS",
 # 0 deletes at once), how long a "Download my data" link works, who answers privacy questions.
 ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", default=14)
 DATA_EXPORT_VALID_DAYS = env.int("DATA_EXPORT_VALID_DAYS", default=7)
+# Accrediting bodies expect issued documents to stay checkable: a deleted account's certificates stay verifiable
+# as "issued to a deleted account", without name or licence number (False deletes them with the account).
+CERTIFICATES_KEPT_AFTER_ACCOUNT_DELETION = env.bool("CERTIFICATES_KEPT_AFTER_ACCOUNT_DELETION", default=True)
 PRIVACY_OFFICER_NAME = env.str("PRIVACY_OFFICER_NAME", default="")
 PRIVACY_OFFICER_EMAIL = env.str("PRIVACY_OFFICER_EMAIL", default=CONTACT_EMAIL)
 
