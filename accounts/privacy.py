@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core import personal_data
@@ -71,8 +71,9 @@ def request_export(*, user: User) -> DataExport:
 
 
 def export_tables(user: User) -> dict[str, dict[str, personal_data.Table]]:
-    """{provider label: {table: rows}} from every registered provider."""
-    return {str(provider.label): provider.export(user) for provider in personal_data.providers()}
+    """{provider label: {table: rows}} from every registered provider, labelled in the person's language."""
+    with translation.override(user.preferred_language):
+        return {str(provider.label): provider.export(user) for provider in personal_data.providers()}
 
 
 def _csv_value(value):
