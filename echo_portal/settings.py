@@ -370,6 +370,9 @@ ENROLLMENT_KEY_USER_WINDOW_SECONDS = env.int("ENROLLMENT_KEY_USER_WINDOW_SECONDS
 ENROLLMENT_KEY_FAILURES_PER_ADDRESS = env.int("ENROLLMENT_KEY_FAILURES_PER_ADDRESS", default=20)
 ENROLLMENT_KEY_ADDRESS_WINDOW_SECONDS = env.int("ENROLLMENT_KEY_ADDRESS_WINDOW_SECONDS", default=60 * 60)
 
+# Invitations a hub may send to people who never asked, per day (counted in the shared cache).
+HUB_INVITATIONS_PER_DAY = env.int("HUB_INVITATIONS_PER_DAY", default=200)
+
 # Public forms (partner interest, stay connected): submissions allowed per client address per window.
 OUTREACH_SUBMISSIONS_PER_ADDRESS = env.int("OUTREACH_SUBMISSIONS_PER_ADDRESS", default=10)
 OUTREACH_ADDRESS_WINDOW_SECONDS = env.int("OUTREACH_ADDRESS_WINDOW_SECONDS", default=60 * 60)

@@ -65,7 +65,11 @@ def my_spokes(request):
     return render(
         request,
         "hubs/membership/my_spokes.html",
-        {"memberships": queries.memberships_of(user=request.user), "hubs": queries.hubs_with_joinable_spokes()},
+        {
+            "invitations": queries.pending_invitations_for(user=request.user),
+            "memberships": queries.memberships_of(user=request.user),
+            "hubs": queries.hubs_with_joinable_spokes(),
+        },
     )
 
 
@@ -95,12 +99,25 @@ def invitation(request, token):
             "hubs/membership/invitation.html",
             {"invitation": invitation, "state": "anonymous", "here": request.path, "signup_url": signup},
         )
+    if invitation.is_declined:
+        return _invitation_page(request, invitation, "declined", status=410)
     if request.method != "POST":
         return _invitation_page(request, invitation, "valid")
+    statuses = {"wrong_account": 403, "expired": 410, "used": 410, "declined": 410}
+    if request.POST.get("answer") == "decline":
+        try:
+            services.decline_invitation(invitation=invitation, user=request.user)
+        except services.InvitationError as error:
+            return _invitation_page(request, invitation, error.code, status=statuses.get(error.code, 400))
+        messages.info(
+            request,
+            _("You declined the invitation to join %(spoke)s. %(hub)s sees nothing of your learning.")
+            % {"spoke": invitation.spoke.name, "hub": invitation.spoke.hub.name},
+        )
+        return redirect("hubs:my_spokes")
     try:
         membership = services.accept_invitation(invitation=invitation, user=request.user)
     except services.InvitationError as error:
-        statuses = {"wrong_account": 403, "expired": 410, "used": 410}
         return _invitation_page(request, invitation, error.code, status=statuses.get(error.code, 400))
     if membership.status == SpokeMembership.Status.ACTIVE:
         messages.success(

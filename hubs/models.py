@@ -132,7 +132,17 @@ def new_invitation_token() -> str:
 
 
 class SpokeInvitation(models.Model):
-    """A manager invited someone by email to join a spoke; the link carries a random, single-use token."""
+    """A manager invited someone by email to join a spoke; the link carries a random, single-use token.
+
+    Nothing joins the person to the spoke until they accept it themselves, signed in with the invited address;
+    they may decline instead. The hub sees each invitation's state, never more until it is accepted.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
 
     spoke = models.ForeignKey(Spoke, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("spoke"))
     email = models.EmailField(_("email address"))
@@ -157,6 +167,7 @@ class SpokeInvitation(models.Model):
         related_name="+",
         verbose_name=_("accepted by"),
     )
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("spoke invitation")
@@ -173,3 +184,19 @@ class SpokeInvitation(models.Model):
 
     def is_expired(self, *, now=None) -> bool:
         return (now or timezone.now()) >= self.expires_at
+
+    @property
+    def is_declined(self) -> bool:
+        return self.declined_at is not None
+
+    @property
+    def state(self) -> str:
+        if self.is_used:
+            return self.State.ACCEPTED
+        if self.is_declined:
+            return self.State.DECLINED
+        return self.State.EXPIRED if self.is_expired() else self.State.PENDING
+
+    @property
+    def state_label(self) -> str:
+        return self.State(self.state).label

@@ -1,6 +1,7 @@
 """Reads for the hub portal. Every function starts from a queryset or hub that `hubs.scoping` handed out."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.i18n import localized
@@ -32,10 +33,29 @@ def pending_requests(memberships: QuerySet[SpokeMembership]) -> QuerySet[SpokeMe
     return memberships.filter(status=REQUESTED).select_related("user", "spoke").order_by("created_at", "pk")
 
 
-def pending_invitations(invitations: QuerySet[SpokeInvitation]) -> QuerySet[SpokeInvitation]:
+RECENT_INVITATIONS = 100
+
+
+def recent_invitations(invitations: QuerySet[SpokeInvitation]) -> list[SpokeInvitation]:
+    """The hub's latest invitations, answered or not, each with its state: newest first."""
+    return list(invitations.select_related("spoke").order_by("-created_at", "-pk")[:RECENT_INVITATIONS])
+
+
+def pending_invitations_for(*, user) -> QuerySet[SpokeInvitation]:
+    """Invitations sent to one of the user's confirmed addresses and not answered yet (nor expired)."""
+    from allauth.account.models import EmailAddress
+
+    confirmed = EmailAddress.objects.filter(user=user, verified=True).annotate(lower=Lower("email")).values("lower")
     return (
-        invitations.filter(used_at__isnull=True, expires_at__gt=timezone.now())
-        .select_related("spoke")
+        SpokeInvitation.objects.alias(lower=Lower("email"))
+        .filter(
+            lower__in=confirmed,
+            used_at__isnull=True,
+            declined_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            spoke__archived_at__isnull=True,
+        )
+        .select_related("spoke__hub")
         .order_by("-created_at", "-pk")
     )
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import ratelimit
 from core.page_cache import invalidate_public_pages
 
 from . import emails
@@ -117,7 +118,18 @@ def invite_to_spoke(*, spoke: Spoke, email: str, language: str, invited_by) -> S
         spoke=spoke, user__email__iexact=email, status=SpokeMembership.Status.ACTIVE
     ).exists():
         raise ValidationError(_("This person is already a member of this spoke."), code="already_member")
-    SpokeInvitation.objects.filter(spoke=spoke, email__iexact=email, used_at__isnull=True).delete()
+    # Each hub sends at most HUB_INVITATIONS_PER_DAY: an invitation is an email to someone who never asked.
+    limit = ratelimit.Limit("hub-invitations", attempts=settings.HUB_INVITATIONS_PER_DAY, window_seconds=24 * 3600)
+    if not ratelimit.consume([ratelimit.counter(limit, spoke.hub_id)]).allowed:
+        raise ValidationError(
+            _("Your hub has sent %(count)d invitations in the last day, the most allowed. Send the others tomorrow."),
+            code="too_many_invitations",
+            params={"count": limit.attempts},
+        )
+    # A pending invitation to the same address is replaced; answered ones stay, so the hub sees what happened.
+    SpokeInvitation.objects.filter(
+        spoke=spoke, email__iexact=email, used_at__isnull=True, declined_at__isnull=True
+    ).delete()
     invitation = SpokeInvitation(
         spoke=spoke,
         email=email,
@@ -171,30 +183,33 @@ def accept_invitation(*, invitation: SpokeInvitation, user) -> SpokeMembership:
     now = timezone.now()
     if invitation.is_used:
         raise InvitationError("used")
+    if invitation.is_declined:
+        raise InvitationError("declined")
     if invitation.is_expired(now=now):
         raise InvitationError("expired")
     if not _has_verified_email(user, invitation.email):
         raise InvitationError("wrong_account")
     # Claim the row with a conditional update: a double click or a second tab accepts it once.
-    claimed = SpokeInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now, used_by=user)
+    claimed = SpokeInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True, declined_at__isnull=True).update(
+        used_at=now, used_by=user
+    )
     if claimed != 1:
         raise InvitationError("used")
     invitation.used_at, invitation.used_by = now, user
     return _join(spoke=invitation.spoke, user=user)
 
 
-def accept_invitations_for_verified_email(*, user, email: str) -> list[SpokeMembership]:
-    """A new person verified the address they were invited at: they land in every spoke it was invited to."""
-    joined = []
-    pending = SpokeInvitation.objects.filter(
-        email__iexact=_normalize_email(email), used_at__isnull=True, expires_at__gt=timezone.now()
-    ).select_related("spoke")
-    for invitation in pending:
-        try:
-            joined.append(accept_invitation(invitation=invitation, user=user))
-        except InvitationError:
-            continue
-    return joined
+def decline_invitation(*, invitation: SpokeInvitation, user) -> bool:
+    """The invited person says no: nothing joins them to the spoke and the hub sees "Declined". False if answered."""
+    if not _has_verified_email(user, invitation.email):
+        raise InvitationError("wrong_account")
+    now = timezone.now()
+    declined = SpokeInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True, declined_at__isnull=True).update(
+        declined_at=now
+    )
+    if declined:
+        invitation.declined_at = now
+    return declined == 1
 
 
 @transaction.atomic

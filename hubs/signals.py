@@ -1,18 +1,35 @@
-"""Receivers: an invited person who confirms the invited address lands in the spoke; the admin group exists."""
+"""Receivers: a person signing in is told of invitations waiting for their answer; the admin group exists."""
 
-from allauth.account.signals import email_confirmed
+from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from . import services
+from . import queries, services
 
 # The apps whose permissions the "Hub managers" group holds; the group is rebuilt once each has migrated.
 GROUP_APPS = {"hubs", "series", "echo_sessions", "enrollment"}
 
 
-@receiver(email_confirmed, dispatch_uid="hubs.accept_invitations_on_email_confirmed")
-def accept_invitations_on_email_confirmed(sender, request, email_address, **kwargs):
-    services.accept_invitations_for_verified_email(user=email_address.user, email=email_address.email)
+@receiver(user_logged_in, dispatch_uid="hubs.tell_of_pending_invitations")
+def tell_of_pending_invitations(sender, request, user, **kwargs):
+    """Nothing joins anyone to a spoke by itself: after signing in (or confirming an address) they decide."""
+    if request is None:
+        return
+    waiting = queries.pending_invitations_for(user=user).count()
+    if not waiting:
+        return
+    text = ngettext(
+        "An invitation to join a spoke is waiting for your answer. Nothing is shared with its hub until you accept.",
+        "%(count)d invitations to join spokes are waiting for your answer. Nothing is shared until you accept.",
+        waiting,
+    ) % {"count": waiting}
+    link = format_html('{} <a href="{}">{}</a>', text, reverse("hubs:my_spokes"), _("Accept or decline"))
+    messages.info(request, link, fail_silently=True)
 
 
 @receiver(post_migrate, dispatch_uid="hubs.ensure_hub_managers_group")

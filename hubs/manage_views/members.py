@@ -46,7 +46,7 @@ def member_list(request, slug):
             spoke=spoke,
             spokes=scoping.spokes(request.user, hub).order_by("name"),
             requests=queries.pending_requests(scoping.memberships(request.user, hub)) if is_manager else [],
-            invitations=queries.pending_invitations(scoping.invitations(request.user, hub)) if is_manager else [],
+            invitations=queries.recent_invitations(scoping.invitations(request.user, hub)) if is_manager else [],
         ),
     )
 

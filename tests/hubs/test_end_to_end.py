@@ -43,7 +43,7 @@ def test_hub_manager_grows_a_spoke_and_sees_its_reach_while_another_hub_sees_not
     assert set(invitations) == {"nadia.roy@example.org", "alice@example.org"}
     client.logout()
 
-    # Nadia opens her link, creates an account with that address and confirms it: she is in the spoke.
+    # Nadia opens her link, creates an account with that address, confirms it, then accepts: she is in the spoke.
     assert "Create an account" in client.get(invitations["nadia.roy@example.org"]).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -60,6 +60,8 @@ def test_hub_manager_grows_a_spoke_and_sees_its_reach_while_another_hub_sees_not
         )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_path_of_link(mail.outbox[-1].body))
+    assert not spoke.memberships.filter(user__email="nadia.roy@example.org").exists()  # not without her yes
+    client.post(invitations["nadia.roy@example.org"], {"answer": "accept"})
     nadia = spoke.memberships.get(user__email="nadia.roy@example.org").user
     client.logout()
 

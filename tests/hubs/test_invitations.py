@@ -104,7 +104,7 @@ def test_an_existing_account_signs_in_and_accepts(client, clinician, spoke):
     assert "You already accepted this invitation" in again.content.decode()
 
 
-def test_a_new_person_signs_up_and_lands_in_the_spoke_after_verifying(
+def test_a_new_person_signs_up_verifies_then_accepts_and_lands_in_the_spoke(
     client, spoke, django_capture_on_commit_callbacks
 ):
     invitation = make_invitation(spoke, "nadia.roy@example.org")
@@ -113,6 +113,9 @@ def test_a_new_person_signs_up_and_lands_in_the_spoke_after_verifying(
     assert not SpokeMembership.objects.exists()  # not before the address is confirmed
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_link_in(mail.outbox[-1].body), follow=True)
+    assert not SpokeMembership.objects.exists()  # nor before she accepts
+
+    client.post(reverse("hubs:invitation", args=[invitation.token]), {"answer": "accept"})
 
     membership = SpokeMembership.objects.get()
     assert membership.user.email.lower() == "nadia.roy@example.org"
