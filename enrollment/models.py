@@ -208,6 +208,15 @@ class Registration(models.Model):
         return self.attended_minutes is not None
 
     @property
+    def attendance_state(self) -> str:
+        """attended (earns its credits), short (present, under the series' threshold), missed, or not_recorded."""
+        if self.attended_minutes is None:
+            return "not_recorded"
+        if self.attended_minutes == 0:
+            return "missed"
+        return "attended" if self.counts_as_attended else "short"
+
+    @property
     def counts_as_attended(self) -> bool:
         """Past the series' threshold, so the session earns its credits (needs session__series loaded)."""
         session = self.session

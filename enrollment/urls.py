@@ -6,6 +6,8 @@ app_name = "enrollment"
 
 urlpatterns = [
     path("me/", views.my_learning, name="my_learning"),
+    path("me/mainpro/", views.mainpro_summary, name="mainpro_summary"),
+    path("me/mainpro.csv", views.mainpro_csv, name="mainpro_csv"),
     path("me/calendar/<str:token>.ics", feeds.personal_feed, name="calendar_feed"),
     path("me/calendar/regenerate/", feeds.regenerate_token, name="calendar_feed_regenerate"),
     path("series/<slug:slug>/calendar.ics", feeds.series_feed, name="series_calendar_feed"),

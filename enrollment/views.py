@@ -15,11 +15,13 @@ from django.views.decorators.http import require_http_methods
 from accounts.continuation import continue_after_sign_in
 from certificates import queries as certificate_queries
 from core import ratelimit
+from core.csv_export import csv_response
 from core.formatting import format_time
 from core.ratelimit import Lockout
 from series.models import Series
 
 from . import queries, services
+from .credits import credit_summary, learner_series_credits
 from .forms import EnrollmentKeyForm, RegistrationForm
 from .key_limits import begin_key_guess
 from .models import Enrollment, Registration
@@ -301,12 +303,64 @@ def leave_series(request, slug):
 @login_required
 def my_learning(request):
     learning = queries.my_learning(user=request.user)
+    summary = credit_summary(learning.credits)
     return render(
         request,
         "enrollment/my_learning.html",
         {
             "learning": learning,
+            "summary": summary,
+            "mainpro_year": summary.current_mainpro_year(today=timezone.localdate()),
             "documents": list(certificate_queries.documents_of(user=request.user)),
             "key_form": EnrollmentKeyForm(auto_id="mylearning_%s"),
         },
     )
+
+
+def _mainpro_rows(user):
+    summary = credit_summary(learner_series_credits(user=user))
+    documents = {document.series_id: document for document in certificate_queries.documents_of(user=user)}
+    return summary, [(line, documents.get(line.series.pk)) for line in summary.mainpro_lines()]
+
+
+@login_required
+def mainpro_summary(request):
+    """For your Mainpro+ account: each activity with the fields the claim form asks for."""
+    summary, rows = _mainpro_rows(request.user)
+    context = {"rows": rows, "mainpro_year": summary.current_mainpro_year(today=timezone.localdate())}
+    return render(request, "enrollment/mainpro.html", context)
+
+
+@login_required
+def mainpro_csv(request):
+    _summary, rows = _mainpro_rows(request.user)
+    header = [
+        _("Activity title"),
+        _("Provider"),
+        _("Category"),
+        _("Certification type"),
+        _("Delivery method"),
+        _("Start date"),
+        _("End date"),
+        _("Credits"),
+        _("Credit year"),
+        _("Accreditation number"),
+        _("Document number"),
+    ]
+    data = (
+        [
+            line.series.title,
+            line.provider,
+            line.accreditation.category,
+            line.accreditation.credit_type,
+            line.accreditation.get_delivery_display(),
+            line.first_session.isoformat(),
+            line.last_session.isoformat(),
+            f"{line.credits:.2f}",
+            f"{line.year_starts.isoformat()} – {line.year_ends.isoformat()}",
+            line.accreditation.number,
+            document.number if document and document.is_valid else "",
+        ]
+        for line, document in rows
+    )
+    return csv_response(filename="mainpro-credits.csv", header=header, rows=data)

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from certificates import queries as certificate_queries
 from enrollment import participation
 from hubs import queries, scoping
 from hubs.forms import PeriodForm
@@ -30,6 +31,7 @@ def dashboard(request, slug):
             active_spokes=[spoke for spoke in spokes if spoke.archived_at is None],
             pending_request_count=sum(spoke.request_count for spoke in spokes),
             summary=participation.participation_summary(hub=hub, period=period),
+            credits=certificate_queries.credits_earned_by_members(hub=hub, period=period),
             upcoming=session_queries.upcoming_for_hub(hub=hub),
             presets=recent_presets(years=2),
         ),
