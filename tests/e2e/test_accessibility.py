@@ -88,3 +88,19 @@ def test_the_check_catches_what_it_must(page):
     page.set_content('<!DOCTYPE html><html lang="en"><body><main><img src="x.png"><input></main></body></html>')
     found = " ".join(_violations(page))
     assert "image-alt" in found and "label" in found
+
+
+@pytest.mark.urls("tests.error_pages_urls")
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_error_pages_meet_wcag_21_aa(page, browser_context, live_server, language):
+    _use_language(browser_context, live_server, language)
+    problems = []
+    for url, status in (("/no-such-page/", 404), ("/database-down/", 500)):
+        response = page.goto(url)
+        if response is None or response.status != status:
+            problems.append(f"{url}: HTTP {response.status if response else 'no response'}, not {status}")
+            continue
+        if page.get_attribute("html", "lang") != language:
+            problems.append(f"{url}: <html lang> is {page.get_attribute('html', 'lang')!r}, not {language!r}")
+        problems += [f"{url}: {v}" for v in _violations(page)]
+    assert not problems, _report(problems)
