@@ -14,3 +14,18 @@ def test_the_bench_urlconf_serves_it_beside_the_whole_site(client, db):
     assert bare.status_code == 200 and bare.content == b"ok"
     assert bare["Content-Security-Policy"]  # through the same middleware as every page
     assert client.get("/about/").status_code == 200
+
+
+def test_the_minimal_view_is_a_constant_response_through_two_middleware():
+    from django.test import Client, override_settings
+
+    from tests.bench import minimal
+
+    with override_settings(
+        ROOT_URLCONF=minimal.__name__,
+        MIDDLEWARE=["django.middleware.security.SecurityMiddleware", "django.middleware.common.CommonMiddleware"],
+    ):
+        response = Client().get("/bench/minimal/")
+
+    assert response.status_code == 200 and response.content == b"ok"
+    assert response["X-Content-Type-Options"] == "nosniff"  # SecurityMiddleware ran
