@@ -21,6 +21,7 @@ What keeps it correct:
 
 import hashlib
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +30,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 VERSION_KEY = "public-page:version"
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -104,6 +106,16 @@ def _storable(response: HttpResponse) -> bool:
     )
 
 
+def _versioned_get(key: str):
+    """The programme's current version and the entry under `key` (made under some version), in one round trip."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version, found.get(key)
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -121,13 +133,7 @@ class PublicPageCacheMiddleware:
         if not _eligible(request):
             return None
         key = _key(request)
-        # One round trip for both: the programme's current version and the page, with the version it was made under.
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, 1, timeout=None)
-            version = cache.get(VERSION_KEY, 1)
-        cached = found.get(key)
+        version, cached = _versioned_get(key)
         if cached is None or cached[0] != version:
             # Remember the version read before rendering: an edit made meanwhile leaves this copy stale-marked.
             request._public_page_cache = (key, version)
@@ -136,3 +142,25 @@ class PublicPageCacheMiddleware:
         if CSRF_PLACEHOLDER in content:
             content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
         return HttpResponse(content, content_type=content_type)
+
+
+def programme_fragment(name: str, render: Callable[[], str]) -> str:
+    """HTML that is the same for every viewer of a language and time zone, signed in or not (a list of the
+    programme's series, say), rendered at most PUBLIC_PAGE_CACHE_SECONDS ago and dropped with the cached
+    public pages whenever the programme changes.
+
+    For the parts of a personal page that are not personal: the page itself is rendered for each viewer,
+    this part once. Counts that move with registrations may lag by the cache time, as on cached pages.
+    """
+    seconds = _seconds()
+    if seconds <= 0:
+        return render()
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    key = f"public-fragment:{name}:{language}:{timezone.get_current_timezone_name()}"
+    version, cached = _versioned_get(key)
+    if cached is not None and cached[0] == version:
+        return mark_safe(cached[1])  # noqa: S308 (HTML this module stored from a rendered template)
+    # The version read before rendering: an edit made meanwhile leaves this copy stale-marked.
+    html = render()
+    cache.set(key, (version, str(html)), timeout=seconds)
+    return html

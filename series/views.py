@@ -1,9 +1,11 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.page_cache import programme_fragment
 from enrollment import catalog as queries
 from enrollment.forms import EnrollmentKeyForm
 from enrollment.queries import next_registrations
@@ -37,8 +39,19 @@ def home(request):
             "page": page,
             "days": queries.by_day(page.object_list),
             "query_without_page": query_without_page.urlencode(),
-            "open_communities": queries.open_communities_of_practice(now=now, limit=6) if page.number == 1 else [],
+            "open_communities_html": _open_communities_html(now) if page.number == 1 else "",
         },
+    )
+
+
+def _open_communities_html(now) -> str:
+    """The same for every viewer of a language and time zone: rendered once, not for each signed-in learner."""
+    return programme_fragment(
+        "home-open-communities",
+        lambda: render_to_string(
+            "series/includes/open_communities.html",
+            {"open_communities": queries.open_communities_of_practice(now=now, limit=6)},
+        ),
     )
 
 
