@@ -173,11 +173,25 @@ class SpokeMembershipAdmin(HubScopedAdminMixin, admin.ModelAdmin):
 @admin.register(SpokeInvitation)
 class SpokeInvitationAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     hub_lookup = "spoke__hub"
-    list_display = ["email", "spoke", "created_at", "expires_at", "used_at"]
-    list_filter = [("used_at", admin.EmptyFieldListFilter), ("spoke__hub", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["email", "spoke", "created_at", "expires_at", "used_at", "declined_at"]
+    list_filter = [
+        ("used_at", admin.EmptyFieldListFilter),
+        ("declined_at", admin.EmptyFieldListFilter),
+        ("spoke__hub", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["email", "spoke__name"]
     list_select_related = ["spoke"]
-    readonly_fields = ["spoke", "email", "language", "invited_by", "created_at", "expires_at", "used_at", "used_by"]
+    readonly_fields = [
+        "spoke",
+        "email",
+        "language",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "used_by",
+        "declined_at",
+    ]
 
     def has_add_permission(self, request):
         # Invitations are sent from the hub portal, which emails the link.
