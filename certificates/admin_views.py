@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from core.csv_export import csv_response
+from enrollment.models import UnseatedAttendance
 from series.models import Series
 
 from . import services
@@ -78,8 +79,10 @@ def series_credits(model_admin, request, series: Series, *, can_issue: bool):
             for row in rows
         )
         return csv_response(filename=f"credits-{series.slug}.csv", header=header, rows=data)
+    unseated = UnseatedAttendance.objects.filter(session__series=series).select_related("session")
     context = {
         **model_admin.admin_site.each_context(request),
+        "unseated": list(unseated.order_by("email", "session__starts_at")),
         "opts": model_admin.model._meta,
         "original": series,
         "title": _("Credits and documents of “%(title)s”") % {"title": series.title},

@@ -252,3 +252,33 @@ class AttendanceChange(models.Model):
 
     def __str__(self):
         return f"{self.registration} · {self.minutes_before} → {self.minutes_after}"
+
+
+class UnseatedAttendance(models.Model):
+    """A participant report line for someone without a seat in the session: it earns nothing until staff act.
+
+    Kept so staff can see, beside who qualifies, who attended without being registered (no registration,
+    or on the waitlist, or cancelled) and register them; each import of the session's report replaces them.
+    """
+
+    class Reason(models.TextChoices):
+        NO_REGISTRATION = "no_registration", _("Not registered for the session")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        CANCELLED = "cancelled", _("Registration cancelled")
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="unseated_attendance", verbose_name=_("session")
+    )
+    email = models.EmailField(_("email in the report"))
+    minutes = models.PositiveIntegerField(_("minutes in the participant report"))
+    reason = models.CharField(_("why it earns nothing"), max_length=20, choices=Reason.choices)
+    imported_at = models.DateTimeField(_("imported"))
+
+    class Meta:
+        verbose_name = _("attendance without a seat")
+        verbose_name_plural = _("attendance without a seat")
+        ordering = ["session", "email"]
+        constraints = [models.UniqueConstraint(fields=["session", "email"], name="unseated_attendance_once")]
+
+    def __str__(self):
+        return f"{self.email} · {self.session}"

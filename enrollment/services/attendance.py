@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from sessions.models import Session
 
-from ..models import AttendanceChange, Registration
+from ..models import AttendanceChange, Registration, UnseatedAttendance
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ def record_attendance(*, session: Session, rows: Iterable[tuple[str, int]]) -> A
     The minutes are set, not added, so importing the same report twice gives the same result.
     The report's value is kept on every registration (`imported_minutes`); where staff adjusted the
     attendance by hand, their value stands (counted in ``kept_adjusted``). Registrants the report does not
-    list did not join: they are recorded absent, 0 minutes (counted in ``absent``).
+    list did not join: they are recorded absent, 0 minutes (counted in ``absent``). Lines for people without
+    a seat are kept as `UnseatedAttendance` (replacing the session's earlier ones) for the series' credits page.
     """
     totals: dict[str, int] = {}
     for email, minutes in rows:
@@ -65,9 +66,29 @@ def record_attendance(*, session: Session, rows: Iterable[tuple[str, int]]) -> A
         updated = []
         not_registered = []
         kept_adjusted = 0
+        unseated = [
+            UnseatedAttendance(
+                session=session,
+                email=email,
+                minutes=min(minutes, cap),
+                reason=UnseatedAttendance.Reason.NO_REGISTRATION,
+                imported_at=timezone.now(),
+            )
+            for email, minutes in totals.items()
+            if email not in by_email
+        ]
         for email, registration in by_email.items():
             if registration.status != Registration.Status.REGISTERED:
                 not_registered.append(email)
+                unseated.append(
+                    UnseatedAttendance(
+                        session=session,
+                        email=email,
+                        minutes=min(totals[email], cap),
+                        reason=UnseatedAttendance.Reason(registration.status),
+                        imported_at=timezone.now(),
+                    )
+                )
                 continue
             registration.imported_minutes = min(totals[email], cap)
             if registration.attendance_adjusted_at is None:
@@ -88,6 +109,9 @@ def record_attendance(*, session: Session, rows: Iterable[tuple[str, int]]) -> A
             else:
                 kept_adjusted += 1
         Registration.objects.bulk_update(updated + absent, ["attended_minutes", "imported_minutes"])
+        # The session's latest report says who attended without a seat; an earlier import's list is replaced.
+        UnseatedAttendance.objects.filter(session=session).delete()
+        UnseatedAttendance.objects.bulk_create(unseated)
     unmatched = [email for email in totals if email not in by_email]
     return AttendanceResult(
         matched=len(updated),
