@@ -1,7 +1,7 @@
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import format_session_when
@@ -31,25 +31,33 @@ def session_when(session: Session) -> str:
 
 
 def session_choice_label(session: Session) -> str:
-    label = f"{session.title} — {session_when(session)}"
+    """Two lines a phone can read: the title, then the date and time with the seat state as a badge."""
     held = getattr(session, "held", None)
-    if held is not None:
-        if held.status == held.Status.WAITLISTED:
-            return label + " — " + gettext("you are on the waitlist")
-        return label + " — " + gettext("you are registered")
     seats_left = getattr(session, "seats_left", None)
-    if seats_left is None:
-        return label
-    if seats_left == 0:
-        return label + " — " + gettext("Full: you can join the waitlist")
-    return label + " — " + ngettext("%(count)s seat left", "%(count)s seats left", seats_left) % {"count": seats_left}
+    if held is not None:
+        waiting = held.status == held.Status.WAITLISTED
+        state = gettext("you are on the waitlist") if waiting else gettext("you are registered")
+        badge = "soon" if waiting else "open"
+    elif seats_left == 0:
+        state, badge = gettext("Full: you can join the waitlist"), "full"
+    elif seats_left is not None:
+        state = ngettext("%(count)s seat left", "%(count)s seats left", seats_left) % {"count": seats_left}
+        badge = "neutral"
+    else:
+        state, badge = "", ""
+    return format_html(
+        '<span class="pick"><span class="pick__title">{}</span> <span class="pick__meta">{}{}</span></span>',
+        session.title,
+        session_when(session),
+        format_html(' <span class="badge badge--{}">{}</span>', badge, state) if state else "",
+    )
 
 
 class RegistrationForm(forms.Form):
     """The upcoming sessions not yet held, as checkboxes, and consent on the first registration."""
 
     sessions = forms.TypedMultipleChoiceField(
-        label=pgettext_lazy("ECHO sessions", "Sessions"),
+        label=_("Choose your sessions"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Pick at least one session.")},
@@ -59,6 +67,8 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.available = {session.pk: session for session in sessions}
         self.fields["sessions"].choices = [(session.pk, session_choice_label(session)) for session in sessions]
+        # The legend is an instruction; "(required)" after it read like an error already made.
+        self.fields["sessions"].show_required = False
         if ask_consent:
             self.fields["consent"] = forms.BooleanField(
                 label=format_html(

@@ -136,3 +136,28 @@ def test_without_javascript_the_copy_button_is_not_offered(page, live_server, cl
 
     assert page.locator("#calendar-feed-url").is_visible()
     assert not page.get_by_role("button", name="Copy the link").is_visible()
+
+
+def test_the_picker_reads_in_two_lines_with_a_badge_and_keeps_its_button_in_reach(
+    page, live_server, clinician, sign_in
+):
+    series = factories.SeriesFactory(title="Thirteen-session Community", slug="thirteen")
+    for n in range(13):
+        factories.SessionFactory(series=series, title=f"Session {n + 1}", days_from_now=7 * (n + 1), capacity=30)
+    sign_in(clinician)
+    page.set_viewport_size(PHONE)
+    page.goto("/series/thirteen/register/")
+
+    choice = page.locator("main fieldset label").first
+    title_box = choice.locator(".pick__title").bounding_box()
+    meta_box = choice.locator(".pick__meta").bounding_box()
+    assert meta_box["y"] >= title_box["y"] + title_box["height"] - 1
+    assert choice.locator(".badge").inner_text() == "30 seats left"
+    legend = page.locator("main fieldset legend").inner_text()
+    assert legend == "Choose your sessions"
+
+    submit = page.locator("main form[data-once] button[type=submit]")
+    for scrolled in (0, 1500):
+        page.evaluate(f"window.scrollTo(0, {scrolled})")
+        box = submit.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], scrolled
