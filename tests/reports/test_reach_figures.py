@@ -123,3 +123,22 @@ def test_an_empty_period_says_so():
     figures = reach(period=H1)
     assert headline(figures.totals) == "No participation was recorded in this period."
     assert all(not table.rows for table in figures.tables)
+
+
+@pytest.mark.django_db
+def test_attendance_counts_by_the_series_rule_as_certificates_do(hub):
+    from enrollment.attended import attended_q
+    from enrollment.models import Registration
+
+    strict = factories.SeriesFactory(hub=hub, attendance_minimum_percent=75, attendance_minimum_minutes=40)
+    session = session_at(strict, at(2026, 5, 5, 12))  # one hour
+    minutes = {"short": 30, "enough_share_too_few": None, "exact": 45, "full": 60}
+    rows = {
+        name: factories.RegistrationFactory(session=session, attended_minutes=value) for name, value in minutes.items()
+    }
+    counted = set(Registration.objects.filter(attended_q()).values_list("pk", flat=True))
+
+    assert counted == {rows["exact"].pk, rows["full"].pk}
+    for registration in Registration.objects.select_related("session__series"):
+        assert registration.counts_as_attended == (registration.pk in counted)
+    assert reach(period=H1).totals.participations == 2
