@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format worker beat bench migrate messages clean
+.PHONY: run test lint format worker beat bench bench-reach migrate messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ beat: $(VENV)/.base-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) tests/bench/run.py
+
+# The national reach dashboard's time and queries over 100,000 registrations (its own PostgreSQL database).
+bench-reach: $(VENV)/.dev-installed
+	$(PY) tests/bench/reach.py
 
 clean:
 	rm -rf var/static var/mail

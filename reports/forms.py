@@ -17,10 +17,10 @@ LONGEST_PERIOD = dt.timedelta(days=366 * 10)
 class ReachPeriodForm(forms.Form):
     """`?period=fy2026-h1`, or `?from=…&to=…` (both ends included); `default` when nothing valid is given."""
 
-    def __init__(self, *args, default: Preset, today: dt.date | None = None, **kwargs):
+    def __init__(self, *args, default: Preset, presets: list[Preset] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.default = default
-        choices = [(item.key, item.label) for item in recent_presets(today=today)]
+        choices = [(item.key, item.label) for item in (presets or recent_presets())]
         # The default, and an older period a saved link names, are offered even when not among the recent ones.
         for extra in (default, preset(self.data.get("period", "")) if self.is_bound else None):
             if extra is not None and extra.key not in dict(choices):

@@ -64,6 +64,32 @@ def recent_presets(*, today: dt.date | None = None, years: int = 3) -> list[Pres
     return [preset(key) for key in keys]
 
 
+def presets_since(first: dt.date | None, *, today: dt.date | None = None) -> list[Preset]:
+    """Every fiscal year (and its halves) from the one of `first` to the current one, at least the last three."""
+    today = today or timezone.localdate()
+    years = fiscal_year_of(today) - fiscal_year_of(first) + 1 if first else 0
+    return recent_presets(today=today, years=max(years, 3))
+
+
+def half_of(day: dt.date) -> Preset:
+    year = fiscal_year_of(day)
+    return preset(f"fy{year}-h1" if FIRST_MONTH <= day.month < 10 else f"fy{year}-h2")
+
+
+def latest_fiscal_year(last: dt.date | None, *, today: dt.date | None = None) -> Preset:
+    """The current fiscal year, or the last one with participations when nothing happened since."""
+    today = today or timezone.localdate()
+    return current_fiscal_year(today=min(today, last) if last else today)
+
+
+def latest_complete_half(last: dt.date | None, *, today: dt.date | None = None) -> Preset:
+    """The last half-year that has ended, or the last one with participations when nothing happened since."""
+    half = last_complete_half(today=today)
+    if last is not None and last < half.period.start:
+        return half_of(last)
+    return half
+
+
 def current_fiscal_year(*, today: dt.date | None = None) -> Preset:
     return preset(f"fy{fiscal_year_of(today or timezone.localdate())}")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -101,6 +101,17 @@ def participations(*, period: Period, hub: Hub | None = None) -> QuerySet[Regist
     if hub is not None:
         rows = rows.filter(user_id__in=member_ids_subquery(hub))
     return rows
+
+
+def participation_span(*, hub: Hub | None = None) -> tuple[dt.date, dt.date] | None:
+    """The days of the first and the last participation ever (of the hub's members), or None (one query)."""
+    rows = Registration.objects.filter(attended_q(), session__status=Session.Status.SCHEDULED)
+    if hub is not None:
+        rows = rows.filter(user_id__in=member_ids_subquery(hub))
+    span = rows.aggregate(first=Min("session__starts_at"), last=Max("session__starts_at"))
+    if span["first"] is None:
+        return None
+    return timezone.localdate(span["first"]), timezone.localdate(span["last"])
 
 
 def _counts() -> dict:

@@ -24,7 +24,7 @@ from . import charts, periods
 from .evaluations import evaluation_summary
 from .forms import ReachPeriodForm
 from .pdf import render_report_pdf
-from .reach import Reach, headline, reach
+from .reach import Reach, headline, participation_span, reach
 
 
 @dataclass(frozen=True)
@@ -62,13 +62,20 @@ def _hub(request, slug: str) -> Scope:
     return Scope(hub=scoping.get_managed_hub_or_404(request.user, slug, roles=scoping.VIEW))
 
 
-def _figures(request, scope: Scope, *, default: periods.Preset):
-    form = ReachPeriodForm(request.GET or None, default=default)
+# By default the dashboard shows a fiscal year and the report a half-year: the current ones, or the last ones
+# with participations when nothing was attended since (a new site, or a demo of past sessions).
+YEAR, HALF = periods.latest_fiscal_year, periods.latest_complete_half
+
+
+def _figures(request, scope: Scope, *, default=YEAR):
+    span = participation_span(hub=scope.hub)
+    first, last = span if span else (None, None)
+    form = ReachPeriodForm(request.GET or None, default=default(last), presets=periods.presets_since(first))
     period, chosen = form.chosen()
     return form, reach(period=period, hub=scope.hub), chosen
 
 
-def figures_context(request, scope: Scope, *, default: periods.Preset) -> dict:
+def figures_context(request, scope: Scope, *, default=YEAR) -> dict:
     """What the dashboard and the report show, for the national view and a hub's alike."""
     form, figures, chosen = _figures(request, scope, default=default)
     return {
@@ -86,13 +93,12 @@ def figures_context(request, scope: Scope, *, default: periods.Preset) -> dict:
 
 
 def _dashboard(request, scope: Scope):
-    context = figures_context(request, scope, default=periods.current_fiscal_year())
-    return render(request, "reports/dashboard.html", context)
+    return render(request, "reports/dashboard.html", figures_context(request, scope))
 
 
 def report_context(request, scope: Scope) -> dict:
     """The semi-annual report: by default the last half-year that has ended, with its evaluation summary."""
-    context = figures_context(request, scope, default=periods.last_complete_half())
+    context = figures_context(request, scope, default=HALF)
     context.update(
         evaluation=evaluation_summary(period=context["period"], hub=scope.hub), generated_on=timezone.localdate()
     )
@@ -142,7 +148,7 @@ def table_rows(figures: Reach, key: str) -> tuple[list[str], list[list]]:
 
 
 def _table_csv(request, scope: Scope, key: str):
-    _form, figures, _chosen = _figures(request, scope, default=periods.current_fiscal_year())
+    _form, figures, _chosen = _figures(request, scope)
     header, rows = table_rows(figures, key)
     period = figures.period
     filename = f"{scope.file_prefix}-{key}-{period.start.isoformat()}-{period.end.isoformat()}.csv"

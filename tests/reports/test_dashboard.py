@@ -108,8 +108,9 @@ def test_the_dashboard_makes_the_same_queries_at_one_and_ten_times_the_data(clie
     _programme_of_size(9, hub)
     tenfold = _queries_for_the_dashboard(client)
 
-    # Session and user (2), then the figures: totals, newcomers, eight breakdowns, the monthly trend (11).
-    assert once == tenfold == 13
+    # Session and user (2); the first and last participation, for the presets (1); then the figures: totals,
+    # newcomers, eight breakdowns, the monthly trend (11).
+    assert once == tenfold == 14
 
 
 @pytest.mark.django_db

@@ -58,3 +58,16 @@ def test_labels_name_the_months_in_english_and_french():
     ]
     with translation.override("fr"):
         assert periods.preset("fy2026-h1").label == "avril à septembre 2026"
+
+
+def test_a_site_whose_participations_stopped_opens_on_its_last_year_and_half():
+    today = dt.date(2026, 12, 1)
+    last = dt.date(2023, 4, 18)
+
+    assert periods.latest_fiscal_year(last, today=today).key == "fy2023"
+    assert periods.latest_complete_half(last, today=today).key == "fy2023-h1"
+    assert periods.latest_fiscal_year(dt.date(2026, 11, 30), today=today).key == "fy2026"
+    assert periods.latest_complete_half(dt.date(2026, 11, 30), today=today).key == "fy2026-h1"
+    assert periods.latest_fiscal_year(None, today=today).key == "fy2026"
+    keys = [preset.key for preset in periods.presets_since(dt.date(2021, 12, 9), today=today)]
+    assert keys[:3] == ["fy2026", "fy2026-h2", "fy2026-h1"] and keys[-3:] == ["fy2021", "fy2021-h2", "fy2021-h1"]
