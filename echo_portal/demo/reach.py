@@ -8,7 +8,7 @@ evaluation, with the default form's questions. The rows are history, so they are
 and a learner would have left them: a registration with its minutes (as an imported participant report
 sets them), an evaluation request already answered, and the anonymous answers. Nothing is emailed: the
 sessions are long past. Idempotent: learners are found by email, each registration by (person, session),
-and a session whose attendees were already asked is left alone.
+and a session a demo learner already attended (or whose attendees were asked) is left alone.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import TextIO
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.choices import Language, PracticeSetting, Profession, Province
@@ -97,8 +98,11 @@ def seed(*, today: dt.date, stdout: TextIO) -> None:
     if people.demo_person("admin") is None:
         return  # DEBUG is off: the people step has said so
     form = EvaluationForm.objects.filter(series__isnull=True).prefetch_related("questions").first()
+    # A session one of the demo learners already attended was done by an earlier run (with or without a form).
+    done = Registration.objects.filter(session=OuterRef("pk"), user__email__in=[_email(n) for n in _numbers()])
     held = list(
         Session.objects.filter(status=Session.Status.SCHEDULED, ends_at__lte=timezone.now())
+        .exclude(Exists(done))
         .exclude(evaluation_requests__isnull=False)
         .select_related("series")
         .order_by("starts_at")
@@ -120,11 +124,19 @@ def seed(*, today: dt.date, stdout: TextIO) -> None:
     )
 
 
+def _numbers() -> range:
+    return range(1, LEARNERS + 1)
+
+
+def _email(number: int) -> str:
+    return f"learner{number:02d}@example.org"
+
+
 def _learners(randomness: random.Random) -> list[User]:
     spokes = list(Spoke.objects.filter(hub=people.demo_hub(), archived_at__isnull=True).order_by("pk"))
     learners = []
-    for number in range(1, LEARNERS + 1):
-        email = f"learner{number:02d}@example.org"
+    for number in _numbers():
+        email = _email(number)
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             settings = randomness.sample(SETTINGS, randomness.choice([1, 1, 2]))
