@@ -150,6 +150,13 @@ def test_deletion_waits_for_the_grace_period_and_signing_in_cancels_it(learner, 
     assert learner.deletion_requested_at is None
 
 
+def _reach_figures(period):
+    from reports import reach
+
+    figures = reach.reach(period=period)
+    return figures.totals, [(table.key, table.rows) for table in figures.tables]
+
+
 def _text_columns():
     for model in apps.get_models():
         if not model._meta.managed or model._meta.proxy:
@@ -178,6 +185,8 @@ def test_a_deleted_account_leaves_its_name_nowhere_and_the_figures_unchanged(
 ):
     period = participation.Period(start=timezone.localdate() - dt.timedelta(days=365), end=timezone.localdate())
     before = participation.participation_summary(hub=hub, period=period)
+    reach_before = _reach_figures(period)
+    assert reach_before[0].participants == 2  # Amélie and Bob attended: the figures have something to keep
     held = Registration.objects.get(user=learner, attended_minutes=55).session
     attendance_before = list(held.registrations.order_by("pk").values_list("status", "attended_minutes"))
     client = _signed_in(learner)
@@ -194,6 +203,7 @@ def test_a_deleted_account_leaves_its_name_nowhere_and_the_figures_unchanged(
     # The last email went to the address before it was erased, and it names nobody.
     assert any(m.subject == "Your ECHO Portal account was deleted" for m in mail.outbox)
     assert participation.participation_summary(hub=hub, period=period) == before
+    assert _reach_figures(period) == reach_before  # the national reach dashboard, every table
     assert list(held.registrations.order_by("pk").values_list("status", "attended_minutes")) == attendance_before
     assert not Client().login(email="amelie.cote@example.org", password=password)
     assert User.objects.get(pk=learner.pk).deleted_at is not None
