@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "evaluation",
     "reports",
     "certificates",
+    "cases",
     "content",
     # Last: its catalogue translates "session" as « session » (its own model), where ours says « séance ».
     "django.contrib.sessions",
@@ -305,6 +306,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-unconfirmed-subscribers": {"task": "outreach.tasks.purge_unconfirmed_subscribers", "schedule": 3600.0},
     # Accounts whose deletion grace ended, unverified accounts, expired data exports, access log over a year old.
     "purge-personal-data": {"task": "accounts.tasks.purge_personal_data", "schedule": 3600.0},
+    # Case bodies and attachments are deleted CASE_RETENTION_DAYS after their session.
+    "purge-case-bodies": {"task": "cases.tasks.purge_case_bodies", "schedule": 3600.0},
 }
 # Outbox delivery (notifications.delivery, .sweeper): when the sweeper steps in, when a claim is dead, retries.
 OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
@@ -377,6 +380,12 @@ HUB_INVITATIONS_PER_DAY = env.int("HUB_INVITATIONS_PER_DAY", default=200)
 OUTREACH_SUBMISSIONS_PER_ADDRESS = env.int("OUTREACH_SUBMISSIONS_PER_ADDRESS", default=10)
 OUTREACH_ADDRESS_WINDOW_SECONDS = env.int("OUTREACH_ADDRESS_WINDOW_SECONDS", default=60 * 60)
 OUTREACH_UNCONFIRMED_DAYS = env.int("OUTREACH_UNCONFIRMED_DAYS", default=30)
+
+# Case presentations: presenters submit this many days before the session; the panel reads approved cases from
+# this many days before it; bodies and attachments are purged this many days after it (recommendations stay).
+CASE_DEADLINE_DAYS = env.int("CASE_DEADLINE_DAYS", default=3)
+CASE_PANEL_VISIBLE_DAYS = env.int("CASE_PANEL_VISIBLE_DAYS", default=7)
+CASE_RETENTION_DAYS = env.int("CASE_RETENTION_DAYS", default=90)
 
 LOGGING = {
     "version": 1,

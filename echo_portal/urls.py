@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("reports.urls")),
     path("certificates/", include("certificates.urls")),
+    path("", include("cases.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     # Before the admin's own: its view-on-site shortcut, scoped to the rows the admin shows the user.

@@ -48,11 +48,14 @@ class Hub(models.Model):
 
 
 class HubMembership(models.Model):
-    """Who runs a hub: managers manage spokes and members; facilitators only see participation."""
+    """Who runs a hub: managers manage spokes and members; facilitators see participation, invite case presenters,
+    review cases and sit on the panel of the hub's sessions; panelists (invited experts) only read the approved
+    cases of those sessions."""
 
     class Role(models.TextChoices):
         MANAGER = "manager", _("Manager")
         FACILITATOR = "facilitator", _("Facilitator")
+        PANELIST = "panelist", _("Panelist")
 
     hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("hub"))
     user = models.ForeignKey(

@@ -26,6 +26,7 @@ class OutboundEmail(models.Model):
         OUTREACH = "outreach", _("Partner interest and mailing list")
         MAILING = "mailing", _("Announcement or newsletter")
         CERTIFICATE = "certificate", _("Certificate or statement of attendance")
+        CASE = "case", _("Case presentation")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):

@@ -87,7 +87,8 @@ def test_session_page_for_a_signed_in_registrant_query_count(client, clinician, 
     # 2. the session with series and hub  3. presenters  4. the series' accreditations  5. published resources
     # 6. is the viewer a registrant (for registrants-only slides)  7. the viewer's registration (enrollment tag)
     # 8. the hubs the viewer has a role in (the header's "Manage <hub>" entries)
-    with django_assert_num_queries(8):
+    # 9. does the viewer sit on the session's panel  10. the viewer's registration and case (cases tag)
+    with django_assert_num_queries(10):
         response = client.get(session.get_absolute_url())
 
     assert response.status_code == 200
