@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from enrollment.models import Registration
@@ -105,3 +105,24 @@ def my_cases(user) -> list[CasePresentation]:
 
 def panel_is_open(session: Session, *, now: dt.datetime | None = None) -> bool:
     return (now or timezone.now()) >= access.panel_opens_at(session)
+
+
+def panel_upcoming_sessions(user, *, now: dt.datetime | None = None, limit: int = 100) -> list[Session]:
+    """Upcoming sessions whose panel `user` sits on, each with how many cases are at each stage."""
+
+    def count(*states):
+        return Count("cases", filter=Q(cases__state__in=states), distinct=True)
+
+    return list(
+        access.panel_sessions(user)
+        .scheduled()
+        .upcoming(now=now)
+        .select_related("series")
+        .annotate(
+            offered_count=count(State.OFFERED),
+            writing_count=count(State.DRAFT, State.RETURNED),
+            review_count=count(State.SUBMITTED),
+            approved_count=count(State.APPROVED),
+        )
+        .order_by("starts_at")[:limit]
+    )

@@ -102,7 +102,8 @@ def screen_case(case: CasePresentation) -> list[CaseFinding]:
         except (FileNotFoundError, OSError):
             text = ""
         for finding in phi.screen(text, organisations=organisations):
-            results.append(CaseFinding(source, attachment.file_name, finding, fingerprint(source, finding)))
+            label = str(format_lazy(_("attachment “{name}”"), name=attachment.file_name))
+            results.append(CaseFinding(source, label, finding, fingerprint(source, finding)))
     return results
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/cases/", views.session_cases, name="session_cases"),
     path("sessions/<int:session_id>/cases/invite/", views.invite, name="invite"),
     path("sessions/<int:session_id>/cases/offer/", views.offer, name="offer"),
+    path("cases/", views.panel_home, name="panel_home"),
     path("cases/<int:pk>/", views.detail, name="detail"),
     path("cases/<int:pk>/edit/", views.edit, name="edit"),
     path("cases/<int:pk>/submit/", views.submit, name="submit"),

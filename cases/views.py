@@ -310,3 +310,13 @@ def attachment(request, pk, attachment_id):
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def panel_home(request):
+    """The upcoming sessions whose panel the viewer sits on, with their cases at each stage (404 for others)."""
+    sessions = queries.panel_upcoming_sessions(request.user)
+    if not sessions and not access.panel_sessions(request.user).exists():
+        raise Http404
+    return render(request, "cases/panel_home.html", {"sessions": sessions})

@@ -24,6 +24,7 @@ STEPS: list[str] = [
     "echo_portal.demo.hub_requests.seed",
     "echo_portal.demo.credits.seed",
     "echo_portal.demo.reach.seed",
+    "echo_portal.demo.cases.seed",
 ]
 
 

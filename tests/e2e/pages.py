@@ -144,6 +144,32 @@ def clinician_pages(programme: Programme) -> list[Page]:
         Page("profile", reverse("accounts:profile"), form=True),
         Page("email addresses", reverse("account_email")),
         Page("change password", reverse("account_change_password"), form=True),
+        *case_pages(programme),
+    ]
+
+
+def case_pages(programme: Programme) -> list[Page]:
+    """The clinician presents a case at the next session: its page, the form, and the screening with a finding."""
+    from cases import services as cases
+    from cases.models import CasePresentation
+
+    case = CasePresentation.objects.filter(presenter=programme.clinician).first()
+    if case is None:
+        facilitator = factories.UserFactory()
+        factories.HubMembershipFactory(hub=programme.hub, user=facilitator, role="facilitator")
+        case = cases.invite(session=programme.upcoming[0], presenter=programme.clinician, by=facilitator)
+    cases.save_draft(
+        case=case,
+        by=programme.clinician,
+        fields={
+            "presenting_question": "How do we settle terminal delirium?",
+            "history": "Advanced dementia. The daughter's cell is 705-555-0188.",
+        },
+    )
+    return [
+        Page("a case", reverse("cases:detail", args=[case.pk])),
+        Page("write a case", reverse("cases:edit", args=[case.pk]), form=True),
+        Page("check and submit a case", reverse("cases:submit", args=[case.pk]), form=True),
     ]
 
 
