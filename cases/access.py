@@ -87,9 +87,18 @@ def own_cases(user) -> QuerySet[CasePresentation]:
     return CasePresentation.objects.filter(presenter=user)
 
 
-def facilitators_of(session: Session) -> list:
-    """The people told when a case of this session needs a facilitator."""
+def _hub_people(session: Session, role: str) -> list:
     memberships = HubMembership.objects.filter(
-        hub_id=session.series.hub_id, role=HubMembership.Role.FACILITATOR, user__is_active=True
+        hub_id=session.series.hub_id, role=role, user__is_active=True
     ).select_related("user")
     return [membership.user for membership in memberships]
+
+
+def facilitators_of(session: Session) -> list:
+    """The people told when a case of this session needs a facilitator."""
+    return _hub_people(session, HubMembership.Role.FACILITATOR)
+
+
+def panelists_of(session: Session) -> list:
+    """The invited experts told when a case is approved for them to read."""
+    return _hub_people(session, HubMembership.Role.PANELIST)

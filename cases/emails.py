@@ -18,7 +18,7 @@ from enrollment.emails import language_of, recipient_context
 from notifications.models import OutboundEmail
 from notifications.outbox import queue_email
 
-from .access import facilitators_of
+from .access import facilitators_of, panel_opens_at, panelists_of
 from .models import CaseEvent, CasePresentation, Recommendation
 
 State = CasePresentation.State
@@ -88,11 +88,29 @@ def _message(event: CaseEvent) -> tuple[str, Any, Any]:
     )
 
 
+def _panel_message(event: CaseEvent) -> tuple[Any, Any]:
+    return (
+        _("A case is ready for the panel"),
+        format_lazy(
+            _("A case for “{title}” was approved for the panel. Read it before the session."),
+            title=event.case.session.title,
+        ),
+    )
+
+
 def queue_case_event(event: CaseEvent) -> None:
     case = event.case
     audience, heading, paragraph = _message(event)
     recipients = [case.presenter] if audience == "presenter" else facilitators_of(case.session)
     show_deadline = audience == "presenter" and event.to_state in CasePresentation.EDITABLE_STATES
+    _queue(event, recipients, heading=heading, paragraph=paragraph, deadline=show_deadline)
+    if event.to_state == State.APPROVED:
+        heading, paragraph = _panel_message(event)
+        _queue(event, panelists_of(case.session), heading=heading, paragraph=paragraph, opens=True)
+
+
+def _queue(event: CaseEvent, recipients: list, *, heading, paragraph, deadline=False, opens=False) -> None:
+    case = event.case
     for user in recipients:
         queue_email(
             to=user.email,
@@ -107,7 +125,8 @@ def queue_case_event(event: CaseEvent) -> None:
                 "reason": event.reason,
                 "case": case,
                 "session": case.session,
-                "deadline_at": case.deadline_at if show_deadline else None,
+                "deadline_at": case.deadline_at if deadline else None,
+                "panel_opens_at": panel_opens_at(case.session) if opens else None,
                 "case_url": absolute(reverse("cases:detail", args=[case.pk])),
             },
         )

@@ -209,3 +209,18 @@ def test_reviewer_returns_with_a_reason_presenter_resubmits_and_reviewer_approve
     assert OutboundEmail.objects.filter(recipient=presenter.email, kind="case").count() == 3
     assert OutboundEmail.objects.filter(recipient=facilitator.email, kind="case").count() == 2
     assert len(_emails_to(presenter.email)) == 2  # returned and approved, since the outbox was cleared
+
+
+def test_panelists_are_emailed_once_when_a_case_is_approved_for_them(
+    facilitator, panelist, presenter, session, django_capture_on_commit_callbacks, settings
+):
+    settings.CASE_PANEL_VISIBLE_DAYS = 7
+    case = _invited(session, presenter, facilitator)
+    services.save_draft(case=case, by=presenter, fields=dict(CLEAN_CASE))
+    services.submit(case=case, by=presenter, confirmed=True, explanations={})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(case=case, by=facilitator)
+    [email] = _emails_to(panelist.email)
+    assert "ready for the panel" in email.subject
+    assert "The panel can read it from" in email.body and f"/cases/{case.pk}/" in email.body

@@ -33,3 +33,22 @@ def test_seeding_twice_adds_no_second_case(seeded):
     count = CasePresentation.objects.count()
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     assert CasePresentation.objects.count() == count
+
+
+def test_a_past_cohort_session_gets_a_case_with_the_panels_recommendations(seeded):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from echo_portal.demo import cases as demo_cases
+    from series.models import Series
+    from tests import factories
+
+    clinician = people.demo_person("clinician")
+    cohort = Series.objects.get(slug=people.LTC_COHORT_SLUG)
+    past = cohort.previous_cohort.sessions.filter(ends_at__lt=timezone.now()).order_by("-starts_at").first()
+    factories.RegistrationFactory(user=clinician, session=past)
+    demo_cases.seed(today=dt.date.today(), stdout=io.StringIO())
+    case = CasePresentation.objects.get(presenter=clinician, session=past)
+    assert case.state == CasePresentation.State.APPROVED
+    assert "subcutaneous" in case.recommendation.recommendations
