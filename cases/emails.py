@@ -19,7 +19,7 @@ from notifications.models import OutboundEmail
 from notifications.outbox import queue_email
 
 from .access import facilitators_of, panel_opens_at, panelists_of
-from .models import CaseEvent, CasePresentation, Recommendation
+from .models import CaseEvent, CasePresentation, Recommendation, display_name
 
 State = CasePresentation.State
 
@@ -30,7 +30,7 @@ def _message(event: CaseEvent) -> tuple[str, Any, Any]:
     """Who hears of this change ("presenter" or "facilitators"), the heading and the paragraph."""
     case = event.case
     title = case.session.title
-    presenter = case.presenter.get_full_name() or case.presenter.email
+    presenter = display_name(case.presenter)
     if event.to_state == State.DRAFT and event.from_state == State.OFFERED:
         return (
             "presenter",

@@ -19,6 +19,11 @@ from core.uploads import ACCEPTED, random_name
 from sessions.models import Session
 
 
+def display_name(user) -> str:
+    """How a person is named on case pages and in case emails."""
+    return user.get_full_name() or user.email
+
+
 class CasePresentationQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(state=CasePresentation.State.APPROVED)

@@ -19,7 +19,7 @@ from enrollment.models import Registration
 from sessions.models import Session
 
 from . import access, emails, screening
-from .models import CaseAttachment, CaseEvent, CasePresentation, CaseView, Recommendation
+from .models import CaseAttachment, CaseEvent, CasePresentation, CaseView, Recommendation, display_name
 
 State = CasePresentation.State
 
@@ -88,7 +88,7 @@ def invite(*, session: Session, presenter, by, now: dt.datetime | None = None) -
         if case is not None and case.state != State.DECLINED:
             if case.state == State.OFFERED:
                 return accept_offer(case=case, by=by, now=now)
-            raise CaseError(_("%(name)s already presents a case at this session.") % {"name": _name(presenter)})
+            raise CaseError(_("%(name)s already presents a case at this session.") % {"name": display_name(presenter)})
         if case is None:
             case = CasePresentation(session=session, presenter=presenter, state=State.DRAFT)
         previous = case.state if case.pk else ""
@@ -103,10 +103,6 @@ def _record_and_email(case, *, from_state: str, to: str, by, now, reason: str = 
     event = CaseEvent.objects.create(case=case, from_state=from_state, to_state=to, actor=by, at=now, reason=reason)
     event.case = case
     emails.queue_case_event(event)
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.email
 
 
 def offer(*, session: Session, presenter, now: dt.datetime | None = None) -> CasePresentation:

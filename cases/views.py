@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.uploads import ACCEPTED
+from sessions.queries import session_for_page
 
 from . import access, queries, screening, services
 from .forms import CaseForm, DeclineForm, FeedbackForm, InviteForm, RecommendationForm, ReturnForm, SubmitForm
-from .models import CasePresentation
+from .models import CasePresentation, display_name
 
 State = CasePresentation.State
 
@@ -72,7 +73,7 @@ def invite(request, session_id):
         return _refused(request, error, target)
     messages.success(
         request,
-        _("%(name)s is invited to present; they were emailed the deadline.") % {"name": services._name(presenter)},
+        _("%(name)s is invited to present; they were emailed the deadline.") % {"name": display_name(presenter)},
     )
     return redirect(target)
 
@@ -81,8 +82,6 @@ def invite(request, session_id):
 @require_POST
 def offer(request, session_id):
     """A registrant offers a case from the session page."""
-    from sessions.queries import session_for_page
-
     session = _or_404(session_for_page(pk=session_id))
     try:
         case = services.offer(session=session, presenter=request.user)
@@ -165,10 +164,17 @@ def edit(request, pk):
                 return redirect("cases:submit", pk=case.pk)
             messages.success(request, _("Draft saved."))
             return redirect("cases:edit", pk=case.pk)
+    returned = case.events.filter(to_state=State.RETURNED).last() if case.state == State.RETURNED else None
     return render(
         request,
         "cases/edit.html",
-        {"case": case, "session": case.session, "form": form, "attachments": list(case.attachments.all())},
+        {
+            "case": case,
+            "session": case.session,
+            "form": form,
+            "attachments": list(case.attachments.all()),
+            "return_reason": returned.reason if returned else "",
+        },
     )
 
 
