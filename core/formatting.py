@@ -26,6 +26,7 @@ from decimal import Decimal
 import nh3
 from django.conf import settings
 from django.utils import dateformat, timezone, translation
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext, pgettext
 
@@ -268,3 +269,15 @@ def sanitize_html(value: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(cleaned)  # noqa: S308 - nh3 has just removed every tag and attribute not listed above
+
+
+_BLOCK_TAG = re.compile(r"<(p|h[2-4]|ul|ol|blockquote)[\s>]", re.IGNORECASE)
+
+
+def prose_html(value: str) -> SafeString:
+    """Text staff wrote: paragraphs separated by blank lines become <p> (unless the text lays out its own paragraphs
+    in HTML); links and emphasis are kept as far as sanitize_html allows."""
+    text = value or ""
+    if not _BLOCK_TAG.search(text):
+        text = linebreaks(text)
+    return sanitize_html(text)

@@ -211,3 +211,14 @@ def resend(*, outbound_ids: Sequence[int]) -> int:
         )
         transaction.on_commit(partial(tasks.publish_deliveries, chosen))
     return len(chosen)
+
+
+def cancel_queued(*, recipient: str, kind: str, reason: str) -> int:
+    """Emails of one kind still waiting for a worker are not sent to this address after all (consent withdrawn).
+
+    Rows already in flight may still go out; sent rows are history. Returns how many were stopped.
+    """
+    now = timezone.now()
+    return OutboundEmail.objects.filter(
+        recipient__iexact=recipient, kind=kind, status=OutboundEmail.Status.QUEUED
+    ).update(status=OutboundEmail.Status.FAILED, last_error=reason, updated_at=now)

@@ -1,16 +1,20 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.choices import Language, Profession, Province
 from core.csv_export import csv_response
 
-from . import services, subscriptions
-from .models import PartnerInquiry, PartnerInquiryChange, Subscriber, SubscriberChange
+from . import mailings, services, subscriptions
+from .models import Mailing, PartnerInquiry, PartnerInquiryChange, Subscriber, SubscriberChange
 
 
 class PartnerInquiryChangeInline(admin.TabularInline):
@@ -255,3 +259,133 @@ class SubscriberAdmin(admin.ModelAdmin):
             % {"count": withdrawn},
             messages.SUCCESS,
         )
+
+
+ALREADY_SENT = _("This mailing was sent already: nothing more was sent.")
+INCOMPLETE = _("Write the subject and the text in English and in French first.")
+
+
+def _segment_field(label, choices) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave every box empty to send to everyone."),
+    )
+
+
+class MailingAdminForm(forms.ModelForm):
+    """Written in both languages; the segment is chosen with boxes (none checked: everyone on the list)."""
+
+    languages = _segment_field(_("Only subscribers who read in"), Language.choices)
+    provinces = _segment_field(_("Only subscribers in"), Province.choices)
+    professions = _segment_field(_("Only subscribers who are"), Profession.choices)
+
+    class Meta:
+        model = Mailing
+        fields = ["kind", "subject_en", "subject_fr", "body_en", "body_fr", "languages", "provinces", "professions"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Everyone gets it in their own language: both versions are needed before anything is sent.
+        for name in ("subject_en", "subject_fr", "body_en", "body_fr"):
+            if name in self.fields:
+                self.fields[name].required = True
+
+
+@admin.register(Mailing)
+class MailingAdmin(admin.ModelAdmin):
+    form = MailingAdminForm
+    list_display = ["__str__", "kind", "status", "created_at", "sent_at", "recipient_count"]
+    list_filter = ["kind", "status"]
+    search_fields = ["subject_en", "subject_fr"]
+    change_form_template = "admin/outreach/mailing/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["kind"]}),
+        (_("English"), {"fields": ["subject_en", "body_en"]}),
+        (_("French"), {"fields": ["subject_fr", "body_fr"]}),
+        (_("Who receives it"), {"fields": ["languages", "provinces", "professions"]}),
+    ]
+    sent_fields = ["status", "created_by", "created_at", "sent_by", "sending_started_at", "sent_at", "recipient_count"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.append((_("Sending"), {"fields": self.sent_fields}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != Mailing.Status.DRAFT:
+            # What was sent is the record of what people received: it no longer changes.
+            return [
+                "kind",
+                "subject_en",
+                "subject_fr",
+                "body_en",
+                "body_fr",
+                "languages",
+                "provinces",
+                "professions",
+            ] + self.sent_fields
+        return self.sent_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        send = self.admin_site.admin_view(self.send_view)
+        return [path("<int:pk>/send/", send, name="outreach_mailing_send"), *super().get_urls()]
+
+    def send_view(self, request, pk: int):
+        """Preview both languages, send a test to oneself, then send to the segment."""
+        mailing = self.get_object(request, str(pk))
+        if mailing is None or not self.has_change_permission(request, mailing):
+            raise PermissionDenied
+        change_url = reverse("admin:outreach_mailing_change", args=[mailing.pk])
+        if request.method == "POST":
+            if mailing.status != Mailing.Status.DRAFT:
+                self.message_user(request, ALREADY_SENT, messages.ERROR)
+                return HttpResponseRedirect(change_url)
+            if not mailing.is_complete():
+                self.message_user(request, INCOMPLETE, messages.ERROR)
+                return HttpResponseRedirect(change_url)
+            if request.POST.get("action") == "test":
+                mailings.send_test(mailing=mailing, to=request.user)
+                self.message_user(
+                    request,
+                    _("A test in English and one in French are on their way to %(email)s.")
+                    % {"email": request.user.email},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:outreach_mailing_send", args=[mailing.pk]))
+            if request.POST.get("action") == "send":
+                try:
+                    count = mailings.start_sending(mailing=mailing, by=request.user)
+                except mailings.AlreadySent:
+                    self.message_user(request, ALREADY_SENT, messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        ngettext("Sending to %(count)d subscriber.", "Sending to %(count)d subscribers.", count)
+                        % {"count": count},
+                        messages.SUCCESS,
+                    )
+                return HttpResponseRedirect(change_url)
+        audience = mailings.recipients(mailing)
+        by_language = dict(audience.values_list("language").annotate(n=Count("pk")).order_by())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "mailing": mailing,
+            "title": _("Preview, test and send"),
+            "versions": [
+                (label, mailings.version(mailing, code), by_language.get(code, 0)) for code, label in Language.choices
+            ],
+            "total": sum(by_language.values()),
+            "complete": mailing.is_complete(),
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/outreach/mailing/send.html", context)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Language, Profession, Province
@@ -205,3 +206,63 @@ class SubscriberChange(models.Model):
 
     def __str__(self):
         return f"{self.get_event_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class Mailing(models.Model):
+    """An announcement or a newsletter to the mailing list (or part of it), written in English and in French."""
+
+    class Kind(models.TextChoices):
+        ANNOUNCEMENT = "announcement", _("Announcement")
+        NEWSLETTER = "newsletter", _("Newsletter")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ANNOUNCEMENT)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Paragraphs separated by a blank line. Headings, lists, links, bold and italic may be written in HTML "
+            "(<h2>, <ul>, <a href>, <strong>, <em>); anything else is removed before sending."
+        ),
+    )
+    # The segment: empty means everyone on the list.
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    provinces = models.JSONField(_("provinces and territories"), default=list, blank=True)
+    professions = models.JSONField(_("professions"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    sending_started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(_("emails queued"), default=0)
+
+    class Meta:
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.subject_en or self.subject or gettext("(no subject)")
+
+    def is_complete(self) -> bool:
+        """Both languages written: every subscriber reads it in their own."""
+        return all([self.subject_en, self.subject_fr, self.body_en, self.body_fr])

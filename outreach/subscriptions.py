@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import OutboundEmail
-from notifications.outbox import queue_email
+from notifications.outbox import cancel_queued, queue_email
 
 from .consent import sender_context
 from .models import Subscriber, SubscriberChange
@@ -211,6 +211,8 @@ def withdraw(*, subscriber: Subscriber, how: str) -> bool:
         locked.withdrawn_how = how[:40]
         locked.save(update_fields=["status", "withdrawn_at", "withdrawn_how"])
         _record(locked, SubscriberChange.Event.WITHDRAWN, at=now, detail=how)
+        # At once: a mailing still being delivered skips this address from now on.
+        cancel_queued(recipient=locked.email, kind=OutboundEmail.Kind.MAILING, reason="The recipient withdrew consent.")
     subscriber.status, subscriber.withdrawn_at = locked.status, locked.withdrawn_at
     return True
 

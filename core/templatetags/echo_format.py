@@ -12,6 +12,7 @@ from core.formatting import (
     format_time,
     format_time_range,
     programme_time,
+    prose_html,
     sanitize_html,
 )
 
@@ -70,3 +71,9 @@ def credits(value) -> str:
 def sanitize(value) -> SafeString:
     """{{ series.description|sanitize }}: staff-entered HTML with only harmless tags kept."""
     return sanitize_html(str(value) if value is not None else "")
+
+
+@register.filter
+def prose(value) -> SafeString:
+    """{{ entry.answer|prose }}: staff-written text, paragraphs from blank lines, only harmless HTML kept."""
+    return prose_html(str(value) if value is not None else "")

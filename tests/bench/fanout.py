@@ -1,6 +1,9 @@
 #!/usr/bin/env python
 """The recording email fanned out to 10,000 registrants, through a real worker, to an SMTP sink on loopback.
 
+FANOUT_KIND=mailing measures a staff mailing to 10,000 mailing-list subscribers instead (a third of them in
+French): `outreach.mailings.fan_out()`, the task's production path, in batches of 1,000 subscribers.
+
 `main()` (called by `make bench`, or run this file alone) recreates the PostgreSQL database
 `echo_bench_fanout_<random>` on DATABASE_URL's server, then, in a child process set up against it:
 
@@ -30,6 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRANTS = int(os.environ.get("FANOUT_REGISTRANTS", "10000"))
+KIND = os.environ.get("FANOUT_KIND", "recording")
 CONCURRENCY = int(os.environ.get("FANOUT_CONCURRENCY", "4"))
 TIMEOUT = float(os.environ.get("FANOUT_TIMEOUT", "600"))
 BROKER_URL = os.environ.get("FANOUT_BROKER_URL", "redis://127.0.0.1:6379/3")
@@ -155,6 +159,38 @@ def _setup_data(now):
     return session
 
 
+def _setup_mailing():
+    from outreach.models import Mailing, Subscriber
+
+    Subscriber.objects.bulk_create(
+        [
+            Subscriber(
+                email=f"subscriber{n:05d}@example.org",
+                name=f"Subscriber {n}",
+                language="fr" if n % 3 == 0 else "en",
+                province="QC" if n % 3 == 0 else "ON",
+                profession="registered_nurse",
+                status=Subscriber.Status.SUBSCRIBED,
+                consent_text="Yes",
+                consent_version="bench",
+                consent_language="en",
+                consent_given_at="2026-11-01T12:00:00Z",
+                consent_source="/stay-connected/",
+            )
+            for n in range(REGISTRANTS)
+        ],
+        batch_size=2000,
+    )
+    body = "<p>Registration is open for the new community of practice.</p>" * 5
+    return Mailing.objects.create(
+        subject_en="New community of practice",
+        subject_fr="Nouvelle communauté de pratique",
+        body_en=body,
+        body_fr=body,
+        status=Mailing.Status.SENDING,
+    )
+
+
 class CountingSink:
     """An SMTP sink that only notes each message's idempotency key: parsing 10,000 messages in full would make
     the sink, not the outbox, the thing measured."""
@@ -188,7 +224,18 @@ def _child() -> None:
 
     call_command("migrate", verbosity=0)
     now = timezone.now()
-    _setup_data(now)
+    if KIND == "mailing":
+        from outreach.mailings import fan_out
+
+        mailing = _setup_mailing()
+
+        def produce() -> int:
+            return fan_out(mailing_id=mailing.pk)
+    else:
+        _setup_data(now)
+
+        def produce() -> int:
+            return queue_recording_followups(now=now)
 
     queue = f"echo-bench-fanout-{uuid.uuid4().hex[:8]}"
     app.conf.task_default_queue = queue
@@ -208,7 +255,7 @@ def _child() -> None:
         time.sleep(3)
 
         started = time.monotonic()
-        queued = queue_recording_followups(now=now)
+        queued = produce()
         queued_at = time.monotonic()
 
         deadline = queued_at + TIMEOUT
@@ -230,7 +277,8 @@ def _child() -> None:
     received = Counter(sink.received)
     statuses = dict(OutboundEmail.objects.values_list("status").annotate(n=Count("pk")).order_by("status"))
     figures = {
-        "registrants": REGISTRANTS,
+        "fan-out": KIND,
+        ("subscribers" if KIND == "mailing" else "registrants"): REGISTRANTS,
         "worker concurrency": CONCURRENCY,
         "rows queued": queued,
         "queueing (s)": round(queued_at - started, 2),
