@@ -144,6 +144,11 @@ PUBLIC_PAGE_CACHE_VIEWS = frozenset(
         "hubs:list",
         "hubs:detail",
         "about",
+        "content:faq",
+        "content:newsletters",
+        "content:newsletter",
+        "content:reports",
+        "content:report",
         "privacy",
         "contact",
     }

@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 
 from accounts import privacy_views
 from accounts.views import set_language
+from content import views as content_views
 from core.admin_view_on_site import view_on_site
 from core.views import favicon, healthz
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("certificates/", include("certificates.urls")),
     path("", include("cases.urls")),
+    path("", include("content.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     # Before the admin's own: its view-on-site shortcut, scoped to the rows the admin shows the user.
@@ -38,5 +40,5 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("contact/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
-    path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
+    path("about/", content_views.about, name="about"),
 ]

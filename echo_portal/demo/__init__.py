@@ -25,6 +25,7 @@ STEPS: list[str] = [
     "echo_portal.demo.credits.seed",
     "echo_portal.demo.reach.seed",
     "echo_portal.demo.cases.seed",
+    "echo_portal.demo.public.seed",
 ]
 
 

@@ -94,6 +94,7 @@ def public_pages(programme: Programme) -> list[Page]:
         Page("become a hub partner", reverse("outreach:partner_interest"), form=True),
         Page("partner interest received", reverse("outreach:partner_interest_thanks")),
         *outreach_pages(),
+        *content_pages(),
         Page("sign in", reverse("account_login"), form=True),
         Page("create an account", reverse("account_signup"), form=True),
         Page("password reset", reverse("account_reset_password"), form=True),
@@ -118,6 +119,37 @@ def outreach_pages() -> list[Page]:
             "confirm a subscription", reverse("outreach:confirm", args=[subscriptions.confirmation_token(subscriber)])
         ),
         Page("leave the mailing list", subscriptions.unsubscribe_url(subscriber).removeprefix(_site())),
+    ]
+
+
+def content_pages() -> list[Page]:
+    """FAQ, newsletters and reports with something in them (the About page comes with its migration)."""
+    from content.models import FaqEntry, FaqTopic, Newsletter, Report
+
+    topic, _ = FaqTopic.objects.get_or_create(title_en="Joining", defaults={"title_fr": "Participation"})
+    FaqEntry.objects.get_or_create(
+        topic=topic,
+        question_en="Who can take part?",
+        defaults={"question_fr": "Qui peut participer?", "answer_en": "Clinicians.", "answer_fr": "Les cliniciens."},
+    )
+    issue, _ = Newsletter.objects.get_or_create(
+        slug="autumn",
+        defaults={
+            "title_en": "Autumn",
+            "title_fr": "Automne",
+            "body_en": "<h2>News</h2><p>Text.</p>",
+            "is_published": True,
+        },
+    )
+    report, _ = Report.objects.get_or_create(
+        slug="spring", defaults={"title_en": "Spring report", "period_en": "Six months", "is_published": True}
+    )
+    return [
+        Page("FAQ", reverse("content:faq")),
+        Page("newsletters", reverse("content:newsletters")),
+        Page("newsletter issue", issue.get_absolute_url()),
+        Page("semi-annual reports", reverse("content:reports")),
+        Page("semi-annual report", report.get_absolute_url()),
     ]
 
 
