@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.choices import Language, Profession, Province
+from content import services as content_services
 from core.csv_export import csv_response
 
 from . import mailings, services, subscriptions
@@ -301,6 +302,7 @@ class MailingAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["subject_en", "subject_fr"]
     change_form_template = "admin/outreach/mailing/change_form.html"
+    actions = ["archive_newsletters"]
     fieldsets = [
         (None, {"fields": ["kind"]}),
         (_("English"), {"fields": ["subject_en", "body_en"]}),
@@ -389,3 +391,33 @@ class MailingAdmin(admin.ModelAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/outreach/mailing/send.html", context)
+
+    @admin.action(description=_("Publish the selected newsletters in the public archive"))
+    def archive_newsletters(self, request, queryset):
+        for mailing in queryset:
+            if mailing.kind != Mailing.Kind.NEWSLETTER or mailing.status != Mailing.Status.SENT:
+                self.message_user(
+                    request,
+                    _("“%(mailing)s” is not a newsletter that was sent: it was not published.") % {"mailing": mailing},
+                    messages.ERROR,
+                )
+                continue
+            issue, created = content_services.archive_newsletter(
+                title_en=mailing.subject_en,
+                title_fr=mailing.subject_fr,
+                body_en=mailing.body_en,
+                body_fr=mailing.body_fr,
+                published_on=timezone.localdate(mailing.sent_at),
+            )
+            message = (
+                _("“%(issue)s” is now in the newsletter archive.")
+                if created
+                else _("“%(issue)s” was already in the newsletter archive.")
+            )
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>', message % {"issue": issue}, issue.get_absolute_url(), _("See it")
+                ),
+                messages.SUCCESS,
+            )

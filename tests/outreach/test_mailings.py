@@ -187,3 +187,34 @@ def test_only_staff_reach_the_send_page(client, clinician, staff):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     mailing.refresh_from_db()
     assert mailing.status == "draft"
+
+
+def test_a_sent_newsletter_is_published_in_the_archive_from_admin(client, staff, audience):
+    mailing = Mailing.objects.create(
+        kind="newsletter",
+        subject_en="Autumn newsletter",
+        subject_fr="Bulletin d’automne",
+        body_en="Two new hubs.",
+        body_fr="Deux nouveaux carrefours.",
+    )
+    announcement = Mailing.objects.create(subject_en="S", subject_fr="S", body_en="B", body_fr="B")
+    client.force_login(staff)
+    action = {"action": "archive_newsletters", "_selected_action": [mailing.pk, announcement.pk]}
+
+    refused = client.post("/admin/outreach/mailing/", action, follow=True).content.decode()
+    assert "is not a newsletter that was sent" in refused
+    assert client.get("/newsletters/").content.decode().count("Autumn newsletter") == 0
+
+    mailings.start_sending(mailing=mailing, by=staff)
+    mailings.fan_out(mailing_id=mailing.pk)
+    done = client.post("/admin/outreach/mailing/", action, follow=True).content.decode()
+    again = client.post("/admin/outreach/mailing/", action, follow=True).content.decode()
+
+    assert "“Autumn newsletter” is now in the newsletter archive." in done
+    assert "was already in the newsletter archive" in again
+    client.logout()
+    archive = client.get("/newsletters/").content.decode()
+    assert archive.count("Autumn newsletter") == 1
+    assert "Bulletin d’automne" in client.get("/newsletters/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    issue_url = re.search(r'href="(/newsletters/autumn-newsletter-[0-9-]+/)"', archive).group(1)
+    assert "<p>Two new hubs.</p>" in client.get(issue_url).content.decode()
