@@ -108,7 +108,7 @@ def test_subscribe_confirm_receive_a_french_announcement_and_leave_with_one_clic
 
     # The visible link in the email says so in her language.
     page.goto(visible)
-    page.get_by_text("nadia.roy@example.org n’est pas inscrite à la liste d’envoi").wait_for()
+    page.get_by_text(t("This address is not on the mailing list: we send it no mailings.")).wait_for()
 
 
 def test_an_organisation_applies_to_partner_and_staff_follow_it_up_in_admin(page, browser, live_server):

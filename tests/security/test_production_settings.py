@@ -28,11 +28,11 @@ setup_test_environment()
 storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 with override_settings(STORAGES=storages):
     client = Client(HTTP_HOST="echo.example.org")
-    page = client.get("/about/", secure=True)
-    switch = client.post("/i18n/setlang/", {"language": "fr", "next": "/about/"}, secure=True)
-    plain = client.get("/about/", secure=False)
+    page = client.get("/privacy/", secure=True)
+    switch = client.post("/i18n/setlang/", {"language": "fr", "next": "/privacy/"}, secure=True)
+    plain = client.get("/privacy/", secure=False)
     health = client.get("/healthz", secure=False)
-    foreign = client.get("/about/", secure=True, HTTP_HOST="evil.example.com")
+    foreign = client.get("/privacy/", secure=True, HTTP_HOST="evil.example.com")
 
 def cookie(response, name):
     morsel = response.cookies.get(name)
@@ -125,7 +125,7 @@ def test_cookies_are_secure(production):
 
 def test_plain_http_is_redirected_to_https_except_the_health_check(production):
     assert production["plain_status"] == 301
-    assert production["plain_location"] == "https://echo.example.org/about/"
+    assert production["plain_location"] == "https://echo.example.org/privacy/"
     # Load balancers probe over plain HTTP inside the network.
     assert production["health_status"] == 200
 

@@ -27,7 +27,7 @@ from django.test.utils import setup_test_environment
 setup_test_environment()
 storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 with override_settings(STORAGES=storages):
-    claimed = Client(HTTP_HOST="echo.example.org").get("/about/", HTTP_X_FORWARDED_PROTO="https")
+    claimed = Client(HTTP_HOST="echo.example.org").get("/privacy/", HTTP_X_FORWARDED_PROTO="https")
 print(json.dumps({"proxy_header": settings.SECURE_PROXY_SSL_HEADER, "claimed_status": claimed.status_code}))
 """
 
