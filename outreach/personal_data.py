@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.personal_data import Provider, rows
 
-from .models import PartnerInquiry, PartnerInquiryChange, Subscriber
+from .models import Mailing, PartnerInquiry, PartnerInquiryChange, Subscriber
 
 
 def _subscriptions(user):
@@ -30,6 +30,10 @@ def export(user) -> dict:
                 "consent_source",
             ],
         ),
+        "mailings_written_or_sent": rows(
+            Mailing.objects.filter(Q(created_by=user) | Q(sent_by=user)),
+            ["subject_en", "subject_fr", "kind", "status", "created_at", "sent_at"],
+        ),
         "partner_interest_forms": rows(
             PartnerInquiry.objects.filter(email__iexact=user.email),
             ["organisation", "contact_name", "email", "phone", "message", "submitted_at", "status"],
@@ -43,11 +47,14 @@ def erase(user) -> None:
     PartnerInquiry.objects.filter(email__iexact=user.email).update(contact_name="", email="", phone="")
     PartnerInquiry.objects.filter(status_changed_by=user).update(status_changed_by=None)
     PartnerInquiryChange.objects.filter(changed_by=user).update(changed_by=None)
+    # A mailing staff sent stays the record of what subscribers received; who wrote and sent it is forgotten.
+    Mailing.objects.filter(created_by=user).update(created_by=None)
+    Mailing.objects.filter(sent_by=user).update(sent_by=None)
 
 
 PROVIDER = Provider(
     label=_("Mailing list and partner interest"),
-    models=(Subscriber, PartnerInquiry, PartnerInquiryChange),
+    models=(Subscriber, PartnerInquiry, PartnerInquiryChange, Mailing),
     export=export,
     erase=erase,
     erases=_("Your mailing-list subscription and its consent record, and your name on partner-interest forms."),
