@@ -282,3 +282,7 @@ class UnseatedAttendance(models.Model):
 
     def __str__(self):
         return f"{self.email} · {self.session}"
+
+
+# Requests to a moderated series and invitations to a private one: their own module, one import path for callers.
+from .access_models import JoinRequest, SeriesInvitation  # noqa: E402, F401

@@ -27,6 +27,8 @@ class OutboundEmail(models.Model):
         MAILING = "mailing", _("Announcement or newsletter")
         CERTIFICATE = "certificate", _("Certificate or statement of attendance")
         CASE = "case", _("Case presentation")
+        JOIN_REQUEST = "join_request", _("Request to join a series")
+        INVITATION = "invitation", _("Invitation to a series")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):

@@ -32,7 +32,13 @@ class Series(models.Model):
     class RegistrationMode(models.TextChoices):
         OPEN = "open", _("Open registration")
         KEY = "key", _("Enrollment key")
+        APPROVAL = "approval", _("Registration by approval")
+        INVITATION = "invitation", _("By invitation only")
         CLOSED = "closed", _("Closed")
+
+    class UninvitedView(models.TextChoices):
+        HIDDEN = "hidden", _("Nothing: the series does not exist for them")
+        TITLE = "title", _("Its title only, saying it is by invitation")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -76,6 +82,21 @@ class Series(models.Model):
     )
     registration_mode = models.CharField(
         _("registration mode"), max_length=10, choices=RegistrationMode.choices, default=RegistrationMode.OPEN
+    )
+    approval_registers_all = models.BooleanField(
+        _("approved people are registered for every session"),
+        default=False,
+        help_text=_(
+            "For registration by approval: on approval, register the person for all upcoming sessions; "
+            "otherwise they pick their sessions."
+        ),
+    )
+    uninvited_view = models.CharField(
+        _("what people who were not invited see"),
+        max_length=10,
+        choices=UninvitedView.choices,
+        default=UninvitedView.HIDDEN,
+        help_text=_("For a series by invitation only. Staff always see the whole series."),
     )
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)

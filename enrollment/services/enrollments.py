@@ -33,9 +33,15 @@ def enroll_by_key(*, user, key: str) -> Enrollment:
     return enroll_locked(user=user, series=found.series, key=key, notify=True)
 
 
-def enroll_locked(*, user, series: Series, key: str | None, notify: bool) -> Enrollment:
-    """Enroll under the series lock; `notify=False` when the caller's own email confirms the enrollment too."""
+def enroll_locked(*, user, series: Series, key: str | None, notify: bool, admitted: bool = False) -> Enrollment:
+    """Enroll under the series lock; `notify=False` when the caller's own email confirms the enrollment too.
+
+    A series by approval or by invitation only takes nobody on their own word: `admitted=True` says the caller
+    is the approval of a request or the acceptance of an invitation.
+    """
     now = timezone.now()
+    if not admitted:
+        ensure_self_service(series)
     ensure_open(registration_state(series, now=now))
     key_used = None
     if normalize_key(key or ""):
@@ -65,6 +71,20 @@ def enroll_locked(*, user, series: Series, key: str | None, notify: bool) -> Enr
         if notify and status == Enrollment.Status.ACTIVE:
             emails.enrollment_confirmed(enrollment=enrollment)
         return enrollment
+
+
+def ensure_self_service(series: Series) -> None:
+    """Refuse joining a series that decides who joins: by approval (ask first) or by invitation only."""
+    if series.registration_mode == Series.RegistrationMode.APPROVAL:
+        raise EnrollmentError(
+            _("This series registers by approval: ask to join, and you will be told by email."),
+            code="needs_approval",
+        )
+    if series.registration_mode == Series.RegistrationMode.INVITATION:
+        raise EnrollmentError(
+            _("This series is by invitation only: follow the link in your invitation email."),
+            code="invitation_only",
+        )
 
 
 def promote_enrollments_locked(*, series: Series) -> list[Enrollment]:

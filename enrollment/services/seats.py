@@ -19,7 +19,12 @@ from .. import emails
 from ..models import Enrollment, Registration
 from ..registration import registration_state
 from . import locks
-from .enrollments import enroll_locked, promote_enrollments_from_waitlist, promote_enrollments_locked
+from .enrollments import (
+    enroll_locked,
+    ensure_self_service,
+    promote_enrollments_from_waitlist,
+    promote_enrollments_locked,
+)
 from .errors import EnrollmentError, ensure_open
 
 
@@ -115,6 +120,7 @@ def _require_enrollment(*, user, series: Series) -> None:
         raise _series_waitlisted()
     if series.registration_mode == Series.RegistrationMode.KEY:
         raise EnrollmentError(_("Enter the series' enrollment key first."), code="not_enrolled")
+    ensure_self_service(series)
     # An open series: registering joins it. The registration email confirms both, so no separate one.
     enrollment = enroll_locked(user=user, series=series, key=None, notify=False)
     if enrollment.status == Enrollment.Status.WAITLISTED:
