@@ -17,11 +17,18 @@ What keeps it correct:
   `QuerySet.update()` (which sends no signal) call `invalidate_public_pages()` themselves;
   counts that move with registrations (seats left) may lag by at most the cache time for visitors
   who are not signed in, while the registration form itself is always live.
+
+Parts of signed-in pages that are the same for everyone (`programme_fragment`) follow the same
+programme version; those that show seats (a "Full" badge, places left) also follow a second version,
+bumped on every enrollment and registration change (`invalidate_seats_on_change`), so they are never
+staler than the last seat taken. That second version leaves the visitors' cached pages alone: a
+registration burst does not empty them.
 """
 
 import hashlib
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,6 +40,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 VERSION_KEY = "public-page:version"
+SEATS_VERSION_KEY = "public-page:seats-version"
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 
@@ -41,11 +49,19 @@ def _seconds() -> int:
     return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
 
 
-def _bump_version() -> None:
+def _bump(key: str) -> None:
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(key)
     except ValueError:  # no version yet: start one, which no stored entry carries
-        cache.add(VERSION_KEY, 1, timeout=None)
+        cache.add(key, 1, timeout=None)
+
+
+def _bump_version() -> None:
+    _bump(VERSION_KEY)
+
+
+def _bump_seats_version() -> None:
+    _bump(SEATS_VERSION_KEY)
 
 
 def invalidate_public_pages() -> None:
@@ -62,14 +78,33 @@ def _on_change(sender, **kwargs) -> None:
     invalidate_public_pages()
 
 
+def _connect(receiver, models, *, uid_prefix: str, links: bool) -> None:
+    for model in models:
+        uid = f"{uid_prefix}:{model._meta.label}"
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}:save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}:delete")
+        for field in model._meta.local_many_to_many if links else ():
+            m2m_changed.connect(receiver, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")
+
+
 def invalidate_on_change(*models) -> None:
     """Drop every cached page whenever a row of these models is saved or deleted, or their m2m links change."""
-    for model in models:
-        uid = f"page_cache:{model._meta.label}"
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}:save")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}:delete")
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(_on_change, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")
+    _connect(_on_change, models, uid_prefix="page_cache", links=True)
+
+
+def invalidate_seat_counts() -> None:
+    """Every fragment that shows seats is dropped (now and again on commit, as `invalidate_public_pages`)."""
+    _bump_seats_version()
+    transaction.on_commit(_bump_seats_version)
+
+
+def _on_seats_change(sender, **kwargs) -> None:
+    invalidate_seat_counts()
+
+
+def invalidate_seats_on_change(*models) -> None:
+    """Drop the fragments that show seats whenever a row of these models (who holds a seat) is saved or deleted."""
+    _connect(_on_seats_change, models, uid_prefix="page_cache:seats", links=False)
 
 
 def _has_waiting_messages(request: HttpRequest) -> bool:
@@ -144,23 +179,48 @@ class PublicPageCacheMiddleware:
         return HttpResponse(content, content_type=content_type)
 
 
-def programme_fragment(name: str, render: Callable[[], str]) -> str:
-    """HTML that is the same for every viewer of a language and time zone, signed in or not (a list of the
-    programme's series, say), rendered at most PUBLIC_PAGE_CACHE_SECONDS ago and dropped with the cached
-    public pages whenever the programme changes.
+def _current_versions(keys: list[str], key: str):
+    """The current value of each version in `keys` and the entry under `key`, in one round trip."""
+    found = cache.get_many([*keys, key])
+    versions = []
+    for version_key in keys:
+        version = found.get(version_key)
+        if version is None:
+            cache.add(version_key, 1, timeout=None)
+            version = cache.get(version_key, 1)
+        versions.append(version)
+    return tuple(versions), found.get(key)
 
-    For the parts of a personal page that are not personal: the page itself is rendered for each viewer,
-    this part once. Counts that move with registrations may lag by the cache time, as on cached pages.
+
+def programme_value(name: str, compute: Callable[[], Any], *, shows_seats: bool = False) -> Any:
+    """A value (rows read for a page, rendered HTML) that is the same for every viewer of a language and time zone,
+    computed at most PUBLIC_PAGE_CACHE_SECONDS ago and dropped with the cached public pages whenever the
+    programme changes. It must pickle; each caller gets a copy of its own.
+
+    `name` says what the value depends on besides language and time zone (the page, its query string). With
+    `shows_seats`, the value is also dropped whenever an enrollment or a registration changes, so seat counts and
+    "Full" badges are as fresh as the database; without it, counts that move with registrations may lag by the
+    cache time, as on cached pages.
     """
     seconds = _seconds()
     if seconds <= 0:
-        return render()
+        return compute()
     language = translation.get_language() or settings.LANGUAGE_CODE
     key = f"public-fragment:{name}:{language}:{timezone.get_current_timezone_name()}"
-    version, cached = _versioned_get(key)
-    if cached is not None and cached[0] == version:
-        return mark_safe(cached[1])  # noqa: S308 (HTML this module stored from a rendered template)
-    # The version read before rendering: an edit made meanwhile leaves this copy stale-marked.
-    html = render()
-    cache.set(key, (version, str(html)), timeout=seconds)
-    return html
+    versions, cached = _current_versions([VERSION_KEY, SEATS_VERSION_KEY] if shows_seats else [VERSION_KEY], key)
+    if cached is not None and cached[0] == versions:
+        return cached[1]
+    # The versions read before computing: an edit made meanwhile leaves this copy stale-marked.
+    value = compute()
+    cache.set(key, (versions, value), timeout=seconds)
+    return value
+
+
+def programme_fragment(name: str, render: Callable[[], str], *, shows_seats: bool = False) -> str:
+    """HTML that is the same for every viewer (a list of the programme's series, say), as `programme_value` keeps it.
+
+    For the parts of a personal page that are not personal: the page itself is rendered for each viewer,
+    this part once.
+    """
+    html = programme_value(name, lambda: str(render()), shows_seats=shows_seats)
+    return mark_safe(html)  # noqa: S308 (HTML rendered from a template, by this process or one like it)

@@ -9,8 +9,12 @@ class EnrollmentConfig(AppConfig):
     def ready(self):
         # Connects the session_changed receiver that queues calendar updates to registrants.
         from core import personal_data
+        from core.page_cache import invalidate_seats_on_change
 
         from . import receivers  # noqa: F401
+        from .models import Enrollment, Registration
         from .personal_data import PROVIDER
 
         personal_data.register(PROVIDER)
+        # "Full" badges and places left, shown in fragments shared by every learner, move with these rows.
+        invalidate_seats_on_change(Enrollment, Registration)

@@ -9,7 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,6 +30,8 @@ from series.queries import published_series
 from sessions.models import Session
 from sessions.queries import public_sessions, with_schedule_facts
 
+from .models import Enrollment, Registration
+from .queries import waitlist_position
 from .registration import (
     attach_series_facts,
     open_for_registration_q,
@@ -69,8 +81,9 @@ def open_communities_of_practice(*, now: dt.datetime | None = None, limit: int =
 
 
 def series_for_page(*, slug: str) -> Series | None:
-    """One published series with its hub, registration facts, accreditations, and every session with its presenters:
-    4 queries."""
+    """One published series with its hub and registration facts: one query. It is the same for every viewer:
+    `viewer_place` says where one viewer stands in it, and `prefetch_series_page` adds its sessions and
+    accreditations."""
     # The newest published later cohort, read in the same query as the series.
     newer = published_series().filter(previous_cohort=OuterRef("pk")).order_by("-created_at", "-pk")
     return (
@@ -79,16 +92,54 @@ def series_for_page(*, slug: str) -> Series | None:
             newer_cohort_slug=Subquery(newer.values("slug")[:1]),
             newer_cohort_title=Subquery(newer.rewrite(False).annotate(shown=localized("title")).values("shown")[:1]),
         )
-        .prefetch_related(
-            "accreditations",
-            Prefetch(
-                "sessions",
-                queryset=Session.objects.order_by("starts_at", "pk").prefetch_related("presenters"),
-            ),
-        )
         .filter(slug=slug)
         .first()
     )
+
+
+def viewer_place(*, series: Series, viewer) -> dict:
+    """Where a signed-in viewer stands in a series, as `with_viewer_facts` names it: one query."""
+    return with_viewer_facts(Series.objects.filter(pk=series.pk), viewer=viewer).values(
+        "viewer_enrollment_status", "viewer_waitlist_position", "viewer_upcoming_count"
+    )[0]
+
+
+def with_viewer_facts(queryset: QuerySet[Series], *, viewer, now: dt.datetime | None = None) -> QuerySet[Series]:
+    """The viewer's enrollment in each series (status, place on its waitlist) and how many of its sessions
+    still to come they hold a seat in, as subqueries of the series' own query."""
+    now = now or timezone.now()
+    mine = (
+        Enrollment.objects.filter(series=OuterRef("pk"), user=viewer)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .order_by()
+    )
+    upcoming = (
+        Registration.objects.filter(
+            user=viewer, session__series=OuterRef("pk"), session__ends_at__gt=now, status=Registration.Status.REGISTERED
+        )
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return queryset.annotate(
+        viewer_enrollment_status=Subquery(mine.values("status")[:1]),
+        viewer_waitlist_position=Subquery(
+            mine.annotate(position=waitlist_position(Enrollment, within="series")).values("position")[:1],
+            output_field=IntegerField(),
+        ),
+        viewer_upcoming_count=Coalesce(Subquery(upcoming, output_field=IntegerField()), Value(0)),
+    )
+
+
+def prefetch_series_page(series: Series) -> Series:
+    """A series from `series_for_page` with its accreditations, and every session with its presenters: 3 queries."""
+    prefetch_related_objects(
+        [series],
+        "accreditations",
+        Prefetch("sessions", queryset=Session.objects.order_by("starts_at", "pk").prefetch_related("presenters")),
+    )
+    return series
 
 
 def upcoming_sessions(*, now: dt.datetime | None = None, language: str = "", profession: str = "") -> QuerySet[Session]:

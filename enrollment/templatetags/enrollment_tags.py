@@ -1,10 +1,10 @@
 """Fragments the catalog pages show about the viewer's own enrollment and registrations.
 
 The catalog templates (series, sessions) load these tags, so the join link and
-"you are registered" states come from one place. Each tag costs a fixed number of queries: none for visitors, one
-(registration_panel) or two (series_actions) for a signed-in learner, given a
-series annotated by enrollment.registration.with_registration_facts as the catalog
-reads it (a bare series costs series_actions one more).
+"you are registered" states come from one place. Each tag costs a fixed number of queries: none for visitors; for a
+signed-in learner one (registration_panel), and none (series_actions) given a series read by
+enrollment.catalog.series_for_page for that viewer, which annotates their enrollment and seats (any other
+series costs series_actions two or three).
 """
 
 from urllib.parse import urlencode
@@ -63,34 +63,41 @@ def registration_panel(context, session):
     }
 
 
+def _viewer_place(series: Series, user) -> tuple[str | None, int, int | None]:
+    """The viewer's enrollment status in the series, their upcoming seats in it and their place on its waitlist:
+    from the annotations of `catalog.with_viewer_facts` when the series has them, else two or three queries."""
+    if user is None:
+        return None, 0, None
+    if hasattr(series, "viewer_enrollment_status"):
+        return series.viewer_enrollment_status, series.viewer_upcoming_count, series.viewer_waitlist_position
+    enrollment = Enrollment.objects.filter(user=user, series=series).exclude(status=Enrollment.Status.WITHDRAWN).first()
+    upcoming_count = Registration.objects.filter(
+        user=user,
+        session__series=series,
+        status=Registration.Status.REGISTERED,
+        session__ends_at__gt=timezone.now(),
+    ).count()
+    if enrollment is None:
+        return None, upcoming_count, None
+    return enrollment.status, upcoming_count, enrollment_waitlist_position(enrollment=enrollment)
+
+
 @register.inclusion_tag("enrollment/includes/series_actions.html", takes_context=True)
 def series_actions(context, series):
     """The call to action of a series page: enroll with a key, register, or why not."""
     request, user = _viewer(context)
     availability = registration_state(series)
-    enrollment = None
-    upcoming_count = 0
-    if user is not None:
-        enrollment = (
-            Enrollment.objects.filter(user=user, series=series).exclude(status=Enrollment.Status.WITHDRAWN).first()
-        )
-        upcoming_count = Registration.objects.filter(
-            user=user,
-            session__series=series,
-            status=Registration.Status.REGISTERED,
-            session__ends_at__gt=timezone.now(),
-        ).count()
+    status, upcoming_count, position = _viewer_place(series, user)
     needs_key = series.registration_mode == Series.RegistrationMode.KEY
-    enrolled = enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE
+    enrolled = status == Enrollment.Status.ACTIVE
     target = reverse("enrollment:enroll" if needs_key and not enrolled else "enrollment:register", args=[series.slug])
     waitlist_target = reverse("enrollment:enroll", args=[series.slug])
-    waitlisted = enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED
+    waitlisted = status == Enrollment.Status.WAITLISTED
     return {
         "series": series,
-        "enrollment": enrollment,
         "is_enrolled": enrolled,
         "is_waitlisted": waitlisted,
-        "waitlist_position": enrollment_waitlist_position(enrollment=enrollment) if waitlisted else None,
+        "waitlist_position": position if waitlisted else None,
         "is_full": availability.is_full,
         "waitlist_url": waitlist_target if user is not None else _sign_in_url(waitlist_target),
         "is_open": availability.takes_registrations,
