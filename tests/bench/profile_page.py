@@ -1,15 +1,20 @@
 #!/usr/bin/env python
-"""Profile one page as the bench's signed-in clinician gets it, in-process, with cProfile.
+"""Profile one page in-process with cProfile, as the bench's signed-in clinician or as a visitor gets it.
 
 Run after `make bench` (its database stays for inspection):
 
     .venv/bin/python tests/bench/profile_page.py /me/
+    .venv/bin/python tests/bench/profile_page.py --visitor /series/
 
-Prints the page's queries, then the functions by cumulative and by own time. BENCH_DATABASE_URL
-names the database (default postgres://postgres@127.0.0.1:5432/echo_bench); nothing is written to it
-but the clinician's session.
+A visitor is not signed in and sends no cookie (a newsletter reader's first page), so with the public page
+cache on (PUBLIC_PAGE_CACHE_SECONDS, default 30) what is profiled is a cached page being served; set it to 0
+to profile the rendering. Requests go through the whole WSGI handler and middleware (Django's test client).
+Prints the page's queries, then the functions by cumulative and by own time. The database is the bench's
+(tests/bench/run.py's database_url(), or BENCH_DATABASE_URL); nothing is written to it but the
+clinician's session.
 """
 
+import argparse
 import cProfile
 import os
 import pstats
@@ -18,18 +23,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-REQUESTS = 30
 
 
-def main(path: str) -> int:
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", default="/")
+    parser.add_argument("--visitor", action="store_true", help="not signed in, no cookie (the page cache serves)")
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--lines", type=int, default=40, help="functions listed by cumulative time")
+    options = parser.parse_args()
+    from tests.bench.run import database_url
+
     os.environ.update(
         DJANGO_SETTINGS_MODULE="tests.bench.settings",
         DEBUG="off",
         SECRET_KEY="profile-only-" + "x" * 40,
         ALLOWED_HOSTS="testserver",
         SECURE_SSL_REDIRECT="off",
-        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/echo_bench"),
-        CACHE_URL="locmemcache://bench-profile",
+        DATABASE_URL=database_url(),
+        CACHE_URL=os.environ.get("PROFILE_CACHE_URL", "locmemcache://bench-profile"),
         EMAIL_URL="dummymail://",
         LOG_LEVEL="WARNING",
     )
@@ -42,27 +54,34 @@ def main(path: str) -> int:
 
     from accounts.models import User
 
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(User.objects.get(email="clinician@bench.example.org"))
-    for _ in range(5):  # warm: templates compiled, fragments cached
-        if client.get(path).status_code != 200:
-            sys.exit(f"{path} does not answer 200 for the clinician")
+    browser = Client(headers={"accept-language": "en"})  # one handler: its middleware is loaded once
+    if not options.visitor:
+        browser.force_login(User.objects.get(email="clinician@bench.example.org"))
+
+    def get():
+        if options.visitor:
+            browser.cookies.clear()  # every request a new visitor's first
+        return browser.get(options.path)
+
+    for _ in range(5):  # warm: templates compiled, fragments and pages cached
+        if get().status_code != 200:
+            sys.exit(f"{options.path} does not answer 200")
     with CaptureQueriesContext(connection) as queries:
-        client.get(path)
+        get()
     print(f"{len(queries)} queries")
     for query in queries.captured_queries:
         print(f"  {query['time']} s  {query['sql'][:140]}")
     profile = cProfile.Profile()
     profile.enable()
-    for _ in range(REQUESTS):
-        client.get(path)
+    for _ in range(options.requests):
+        get()
     profile.disable()
     stats = pstats.Stats(profile)
-    print(f"{REQUESTS} requests")
-    stats.sort_stats("cumulative").print_stats(40)
+    print(f"{options.requests} requests")
+    stats.sort_stats("cumulative").print_stats(options.lines)
     stats.sort_stats("tottime").print_stats(20)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "/"))
+    sys.exit(main())

@@ -5,20 +5,22 @@ What it does, start to finish (about four minutes on 2 cores):
 
 1. creates a fresh PostgreSQL database (BENCH_DATABASE_URL, default
    postgres://postgres@127.0.0.1:5432/echo_bench; only a database whose name ends in
-   "bench" is ever dropped), migrates it, loads `seed_demo` and ten times as much
-   synthetic programme on top (bulk_create), plus the users of the burst and one
-   signed-in clinician with a dozen registrations;
-2. serves the site with gunicorn (sync workers, DEBUG off, Redis as the cache and the
+   "bench" is ever dropped), migrates it, loads `seed_demo` and grows its programme
+   tenfold with synthetic copies (bulk_create), 3,000 learners with ~12,000
+   registrations, the users of the burst and one signed-in clinician with a dozen
+   registrations;
+2. serves the site with gunicorn (BENCH_WORKERS=2 sync workers, DEBUG off, Redis as the cache and the
    broker, as in production) on a free loopback port, with the bench settings, which
    add one bare Django view (/bench/bare/) going through the whole middleware; and beside
    it, with the same gunicorn settings, the minimal Django view (tests/bench/minimal.py:
    a constant response through SecurityMiddleware and CommonMiddleware only), the limit;
-3. measures requests per second and p50/p95/p99 latency at BENCH_CONCURRENCY (16)
-   keep-alive connections of the minimal view, the bare view, /, /series/, a series page
-   and /sessions/past/ as visitors get them, and /, /series/, a series page, /me/ and the
-   session picker as the clinician gets them, in short turns taken in rotation, so each
+3. measures with wrk (Debian's package; BENCH_SECONDS per page, default 10) requests per
+   second and p50/p95/p99 latency at BENCH_CONCURRENCY (16) keep-alive connections of
+   the minimal view, the bare view, /, /series/, a series page and /sessions/past/ as
+   visitors get them, and /, /series/, a series page, /me/ and the session picker as
+   the clinician gets them, in short turns taken in rotation, so each
    page is given as a share of the minimal view measured in the same conditions, with
-   the CPU the load generator itself took;
+   the CPU the load generator itself took, and each gunicorn worker's peak resident memory;
 4. fires the registration bursts of tests/bench/burst.py: 500 signed-in users POST to the
    real register endpoint for one 50-seat session at once, then 120 on 20 seats on a
    threaded gunicorn (4 workers × 4 threads); counts seats filled, waitlisted, errors and p95;
@@ -32,16 +34,18 @@ Figures are printed, never asserted: they depend on the machine. Traffic goes to
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import http.client
+import math
 import os
 import platform
 import random
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -54,32 +58,37 @@ from tests.bench import burst as bursts  # noqa: E402  (after the project is on 
 from tests.bench.burst import signed_in_cookie  # noqa: E402
 
 RUN_ID = secrets.token_hex(4)
-WORKERS = int(os.environ.get("BENCH_WORKERS", str(max(2, 2 * (os.cpu_count() or 1)))))
+# Two sync workers, as in issue 13's measurement, for the portal and the minimal view alike.
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 ROUNDS = 5  # each page's SECONDS are split into this many turns, taken in rotation with the other pages
-WARMUP_SECONDS = 2.0
+WARMUP_SECONDS = 2
+WRK = shutil.which("wrk") or "wrk"  # Debian's package `wrk`: the load generator
+WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "1"))
+WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
 BURST_USERS = int(os.environ.get("BENCH_BURST_USERS", "500"))
 BURST_SEATS = 50
 SMALL_BURST_USERS, SMALL_BURST_SEATS = 120, 20
-SYNTHETIC_FACTOR = 10
-SYNTHETIC_USERS = 5000
+# The demo programme grown tenfold (it and nine synthetic copies: ~210 series, ~1,000 sessions), with a few
+# thousand learners holding about 12,000 registrations, as issue 13 measures.
+SYNTHETIC_COPIES = 9
+SYNTHETIC_USERS = 3000
+REGISTRATIONS_PER_LEARNER = 4
 REQUEST_TIMEOUT = 60
 RESULTS = ROOT / "docs" / "benchmarks.md"
 LOAD_BEFORE = [0.0]  # set when the run starts, before the bench's own work adds to it
 
 
-def _database_url() -> str:
-    """The bench's own database: BENCH_DATABASE_URL, else DATABASE_URL's server with the database echo_bench."""
+def database_url() -> str:
+    """The bench's own database: BENCH_DATABASE_URL, else DATABASE_URL's server and name with `_bench` added
+    (two checkouts on one server never drop each other's), echo_bench without a PostgreSQL DATABASE_URL."""
     url = os.environ.get("BENCH_DATABASE_URL")
     if not url:
         base = urllib.parse.urlsplit(os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/echo")
         if not base.scheme.startswith("postgres"):
             base = urllib.parse.urlsplit("postgres://postgres@127.0.0.1:5432/echo")
-        url = urllib.parse.urlunsplit(base._replace(path="/echo_bench"))
-    name = urllib.parse.urlsplit(url).path.lstrip("/")
-    if not name.endswith("bench"):
-        sys.exit(f"refusing to drop database {name!r}: the bench only recreates databases named *bench")
+        url = urllib.parse.urlunsplit(base._replace(path=f"/{base.path.strip('/') or 'echo'}_bench"))
     return url
 
 
@@ -102,7 +111,7 @@ ENV = {
     "SITE_URL": f"http://127.0.0.1:{PORT}",
     # Plain HTTP on loopback: production terminates TLS in front of gunicorn.
     "SECURE_SSL_REDIRECT": "off",
-    "DATABASE_URL": _database_url(),
+    "DATABASE_URL": database_url(),
     "CACHE_URL": f"{REDIS}/14?key_prefix={CACHE_PREFIX}",
     # Requests only publish to the broker (no worker runs): web throughput is what is measured.
     "CELERY_BROKER_URL": f"{REDIS}/15",
@@ -121,6 +130,8 @@ def create_database() -> None:
 
     parts = urllib.parse.urlsplit(ENV["DATABASE_URL"])
     name = parts.path.lstrip("/")
+    if not name.endswith("bench"):
+        sys.exit(f"refusing to drop database {name!r}: the bench only recreates databases named *bench")
     admin = psycopg2.connect(urllib.parse.urlunsplit(parts._replace(path="/postgres")))
     admin.autocommit = True
     with admin.cursor() as cursor:
@@ -130,7 +141,7 @@ def create_database() -> None:
 
 
 def load_data() -> dict:
-    """seed_demo, then ten copies of its programme and thousands of learners with registrations."""
+    """seed_demo, grown tenfold with nine copies of its programme, and thousands of learners with registrations."""
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.utils import timezone
@@ -150,7 +161,7 @@ def load_data() -> dict:
     base_series = list(Series.objects.all())
     base_sessions = list(Session.objects.all())
     base_resources = list(Resource.objects.all())
-    for copy in range(1, SYNTHETIC_FACTOR + 1):
+    for copy in range(1, SYNTHETIC_COPIES + 1):
         clones = []
         for series in base_series:
             clone = Series(**{f.attname: getattr(series, f.attname) for f in Series._meta.concrete_fields})
@@ -190,7 +201,7 @@ def load_data() -> dict:
     rng = random.Random(7)
     learners = list(User.objects.filter(email__endswith="@bench.example.org").values_list("pk", flat=True))
     sessions = list(Session.objects.values_list("pk", flat=True))
-    pairs = {(rng.choice(learners), rng.choice(sessions)) for _ in range(SYNTHETIC_USERS * 4)}
+    pairs = {(rng.choice(learners), rng.choice(sessions)) for _ in range(SYNTHETIC_USERS * REGISTRATIONS_PER_LEARNER)}
     Registration.objects.bulk_create(
         [Registration(user_id=u, session_id=s, status=Registration.Status.REGISTERED) for u, s in pairs],
         batch_size=2000,
@@ -331,8 +342,8 @@ def start_gunicorn(
     sys.exit("gunicorn did not answer /healthz within 60 s")
 
 
-def peak_worker_rss(server: subprocess.Popen) -> float:
-    """The largest peak resident memory (VmHWM) among the server's workers, in MiB (0 when /proc says nothing)."""
+def peak_worker_rss(server: subprocess.Popen) -> list[float]:
+    """Each of the server's workers' peak resident memory (VmHWM), in MiB (none when /proc says nothing)."""
     try:
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         peaks = []
@@ -340,9 +351,18 @@ def peak_worker_rss(server: subprocess.Popen) -> float:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
                     peaks.append(int(line.split()[1]) / 1024)
-        return max(peaks, default=0.0)
+        return sorted(peaks)
     except OSError:
-        return 0.0
+        return []
+
+
+def _mib(peaks: list[float]) -> str:
+    return " and ".join(f"{peak:.0f}" for peak in peaks) + " MiB" if peaks else "not available"
+
+
+def _wrk_version() -> str:
+    banner = subprocess.run([WRK, "--version"], capture_output=True, text=True).stdout.split()
+    return banner[1] if len(banner) > 1 else "?"
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -386,10 +406,10 @@ class Target:
 class Figures:
     label: str
     path: str
-    latencies: list[float] = field(default_factory=list)
+    histogram: collections.Counter = field(default_factory=collections.Counter)  # latency in µs -> requests
     errors: int = 0
     elapsed: float = 0.0
-    client_cpu: float = 0.0  # CPU seconds the load generator (this process) spent
+    client_cpu: float = 0.0  # CPU seconds the load generator (wrk) spent
 
     @property
     def client_share(self) -> float:
@@ -398,54 +418,65 @@ class Figures:
 
     @property
     def count(self) -> int:
-        return len(self.latencies)
+        return sum(self.histogram.values())
 
     @property
     def rps(self) -> float:
         return self.count / self.elapsed if self.elapsed else 0.0
 
     def percentile(self, p: float) -> float:
-        if not self.latencies:
+        """The latency (ms) below which p % of the requests were answered, from wrk's exact histogram."""
+        total = self.count
+        if not total:
             return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+        rank, seen = max(1, math.ceil(p / 100 * total)), 0
+        for micros in sorted(self.histogram):
+            seen += self.histogram[micros]
+            if seen >= rank:
+                return micros / 1000
+        return max(self.histogram) / 1000
+
+    def add(self, other: Figures) -> None:
+        self.histogram.update(other.histogram)
+        self.errors += other.errors
+        self.elapsed += other.elapsed
+        self.client_cpu += other.client_cpu
 
 
 def hammer(target: Target, *, seconds: float, concurrency: int) -> Figures:
-    """`concurrency` clients, each sending the next request as soon as the last one is answered, for `seconds`."""
+    """wrk: `concurrency` keep-alive connections, each sending the next request as soon as the last is answered.
+
+    wrk (Debian's package) is a C program on one thread, so it takes far less of the two cores than the
+    servers; the CPU it took is measured (its own rusage) and printed beside every page. Sync gunicorn
+    workers close the connection after each answer, portal and minimal view alike: wrk reconnects.
+    """
     figures = Figures(target.label, target.path)
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
-    headers = {"Accept-Language": "en", **({"Cookie": target.cookie} if target.cookie else {})}
-
-    def client():
-        connection = http.client.HTTPConnection("127.0.0.1", target.port, timeout=REQUEST_TIMEOUT)
-        latencies, errors = [], 0
-        while time.perf_counter() < deadline:
-            started = time.perf_counter()
-            try:
-                status, _, _ = request("GET", target.path, connection=connection, headers=headers, port=target.port)
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                errors += 1
-                continue
-            if status != 200:
-                errors += 1
-            latencies.append(time.perf_counter() - started)
-        connection.close()
-        with lock:
-            figures.latencies += latencies
-            figures.errors += errors
-
-    started = time.perf_counter()
-    cpu_started = time.process_time()
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(seconds + REQUEST_TIMEOUT)
-    figures.elapsed = time.perf_counter() - started
-    figures.client_cpu = time.process_time() - cpu_started
+    headers = ["-H", "Accept-Language: en"] + (["-H", f"Cookie: {target.cookie}"] if target.cookie else [])
+    command = [
+        WRK,
+        f"--threads={WRK_THREADS}",
+        f"--connections={concurrency}",
+        f"--duration={max(1, round(seconds))}s",
+        f"--timeout={REQUEST_TIMEOUT}s",
+        f"--script={WRK_SCRIPT}",
+        *headers,
+        f"http://127.0.0.1:{target.port}{target.path}",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        sys.exit(f"wrk exited with {process.returncode} on {target.path}")
+    for line in output.splitlines():
+        kind, *values = line.split()
+        if kind == "summary":
+            _, duration, *errors = (int(value) for value in values)
+            figures.elapsed = duration / 1_000_000
+            figures.errors = sum(errors)  # connect, read, write, HTTP status >= 400, timeout
+        elif kind == "latency":
+            figures.histogram[int(values[0])] += int(values[1])
+    figures.client_cpu = usage.ru_utime + usage.ru_stime
     return figures
 
 
@@ -460,11 +491,7 @@ def interleaved(targets: list[Target], *, rounds: int = ROUNDS) -> list[Figures]
     totals = [Figures(target.label, target.path) for target in targets]
     for _ in range(rounds):
         for total, target in zip(totals, targets, strict=True):
-            turn = hammer(target, seconds=SECONDS / rounds, concurrency=CONCURRENCY)
-            total.latencies += turn.latencies
-            total.errors += turn.errors
-            total.elapsed += turn.elapsed
-            total.client_cpu += turn.client_cpu
+            total.add(hammer(target, seconds=SECONDS / rounds, concurrency=CONCURRENCY))
     return totals
 
 
@@ -501,8 +528,8 @@ def machine() -> dict:
         "Django": get_version(),
         "gunicorn": f"{gunicorn.__version__}, {WORKERS} sync workers",
         "load": (
-            f"{CONCURRENCY} keep-alive clients (Python threads, same machine), {SECONDS:g} s per page "
-            f"in {ROUNDS} turns taken in rotation"
+            f"wrk {_wrk_version()}, {WRK_THREADS} thread, {CONCURRENCY} keep-alive connections (same machine), "
+            f"{SECONDS:g} s per page in {ROUNDS} turns taken in rotation"
         ),
         # Other work on the machine skews every figure: the 1-minute load average before the run says how busy it was.
         "load average before the run": f"{LOAD_BEFORE[0]:.1f} on {os.cpu_count()} cores",
@@ -586,7 +613,8 @@ def write_report(
         "# Benchmarks",
         "",
         "Produced by `make bench` (tests/bench/run.py); the figures below are from its last run. They are",
-        "printed, never asserted: they depend on the machine. Re-run to refresh this file.",
+        "printed, never asserted: they depend on the machine. Re-run to refresh this file. The load comes",
+        "from wrk (Debian's package `wrk`: `apt-get install wrk`), which the test suite does not need.",
         "",
         f"Run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.",
         "",
@@ -606,15 +634,16 @@ def write_report(
         "## Machine",
         "",
         *[f"- {key}: {value}" for key, value in host.items()],
-        f"- load generator: {_span(generator, '.2f')} cores of CPU while it measured (its own process,"
-        " Python threads on the same machine: what it takes is not available to the servers)",
-        f"- peak resident memory per gunicorn worker: portal {rss['portal']:.0f} MiB, "
-        f"minimal view {rss['minimal']:.0f} MiB",
+        f"- load generator: wrk took {_span(generator, '.2f')} cores of CPU while it measured (its own rusage;"
+        " on the same machine, what it takes is not available to the servers)",
+        f"- peak resident memory per gunicorn worker: portal {_mib(rss['portal'])}, "
+        f"minimal view {_mib(rss['minimal'])}",
         "",
         "## Data",
         "",
         f"`seed_demo` ({data['demo']['hubs']} hubs, {data['demo']['series']} series, "
-        f"{data['demo']['sessions']} sessions) plus {SYNTHETIC_FACTOR} synthetic copies of its programme: "
+        f"{data['demo']['sessions']} sessions) grown tenfold with {SYNTHETIC_COPIES} synthetic copies of its "
+        "programme: "
         f"{data['series']} series, {data['sessions']} sessions ({data['upcoming sessions']} upcoming, "
         f"{data['past sessions']} past), {data['users']} users, {data['registrations']} registrations.",
         "",
@@ -690,6 +719,8 @@ def cleanup() -> None:
 
 def main() -> int:
     started = time.monotonic()
+    if not shutil.which(WRK):
+        sys.exit("bench: wrk is the load generator and is not installed (Debian: apt-get install wrk)")
     LOAD_BEFORE[0] = os.getloadavg()[0]
     os.environ.update(ENV)
     print(f"bench: database {urllib.parse.urlsplit(ENV['DATABASE_URL']).path.lstrip('/')}, port {PORT}", flush=True)
