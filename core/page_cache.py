@@ -23,6 +23,17 @@ programme version; those that show seats (a "Full" badge, places left) also foll
 bumped on every enrollment and registration change (`invalidate_seats_on_change`), so they are never
 staler than the last seat taken. That second version leaves the visitors' cached pages alone: a
 registration burst does not empty them.
+
+Two middleware share the entries. `PublicPageCacheMiddleware`, after authentication and messages,
+decides which responses may be shared (the rules above) and serves entries to the visitors only it
+can recognise as anonymous (a session cookie that belongs to no one). `VisitorPageMiddleware`, right
+after SecurityMiddleware, stores those responses with the headers the whole middleware stack gave
+them (CSP, X-Frame-Options, Vary, Content-Language) and serves a visitor who brings no session and
+no message cookie before sessions, locale, authentication, messages or URL resolving run: it
+negotiates the language as LocaleMiddleware does (language cookie, then Accept-Language), checks
+the host as CommonMiddleware does, and hands out the visitor's CSRF token and cookie through
+Django's own CsrfViewMiddleware. Both are installed (settings.MIDDLEWARE); without the outer one
+nothing is stored.
 """
 
 import hashlib
@@ -35,7 +46,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
@@ -124,10 +135,15 @@ def _eligible(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+def _key(request: HttpRequest, *, language: str, zone: str) -> str:
+    digest = hashlib.sha256(f"{request.get_host()} {request.get_full_path()}".encode()).hexdigest()[:40]
+    return f"public-page:{language}:{zone}:{digest}"
+
+
+def _key_as_rendered(request: HttpRequest) -> str:
+    """The key of the page being rendered: in the language and time zone the middleware activated."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    return f"public-page:{language}:{timezone.get_current_timezone_name()}:{digest}"
+    return _key(request, language=language, zone=timezone.get_current_timezone_name())
 
 
 def _storable(response: HttpResponse) -> bool:
@@ -151,7 +167,14 @@ def _versioned_get(key: str):
     return version, found.get(key)
 
 
+# Headers the outer middleware does not replay: the length is the page's with the visitor's token in it,
+# and cookies are each visitor's own (the CSRF cookie is set per visitor; any other makes a page unshareable).
+_NOT_REPLAYED = frozenset({"content-length", "set-cookie"})
+
+
 class PublicPageCacheMiddleware:
+    """Decides which anonymous responses may be shared; serves entries to anonymous visitors with a session."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -161,22 +184,74 @@ class PublicPageCacheMiddleware:
         if pending is not None and _storable(response):
             key, version = pending
             content = CSRF_FIELD.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content)
-            cache.set(key, (version, content, response["Content-Type"]), timeout=_seconds())
+            request._public_page_store = (key, version, content)  # stored by VisitorPageMiddleware, with headers
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if not _eligible(request):
             return None
-        key = _key(request)
-        version, cached = _versioned_get(key)
+        key = _key_as_rendered(request)
+        missed = getattr(request, "_public_page_missed", None)
+        if missed is not None and missed[0] == key:
+            version, cached = missed[1], None  # the outer middleware just looked this key up
+        else:
+            version, cached = _versioned_get(key)
         if cached is None or cached[0] != version:
             # Remember the version read before rendering: an edit made meanwhile leaves this copy stale-marked.
             request._public_page_cache = (key, version)
             return None
-        _, content, content_type = cached
+        _, content, headers = cached
         if CSRF_PLACEHOLDER in content:
             content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-        return HttpResponse(content, content_type=content_type)
+        return HttpResponse(content, content_type=dict(headers)["Content-Type"])
+
+
+class VisitorPageMiddleware:
+    """Serves a stored public page to a visitor who is not signed in, before the rest of the stack runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)  # its cookie handling only: visitors' tokens as Django makes them
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._anonymous_reader(request):
+            # As LocaleMiddleware negotiates it (no language in the path here); time zone as for every visitor.
+            language = translation.get_language_from_request(request)
+            # The key names the host: one the site does not serve is refused here (400), as CommonMiddleware does.
+            key = _key(request, language=language, zone=settings.DEFAULT_VIEWER_TIME_ZONE)
+            version, cached = _versioned_get(key)
+            if cached is not None and cached[0] == version:
+                return self._serve(request, cached)
+            request._public_page_missed = (key, version)
+        response = self.get_response(request)
+        pending = getattr(request, "_public_page_store", None)
+        if pending is not None and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}:
+            key, version, content = pending
+            headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_REPLAYED]
+            cache.set(key, (version, content, headers), timeout=_seconds())
+        return response
+
+    @staticmethod
+    def _anonymous_reader(request: HttpRequest) -> bool:
+        """Certainly not signed in and nothing personal waiting (no session, no message): any other request
+        goes down the whole stack, where PublicPageCacheMiddleware may still serve it."""
+        return (
+            request.method in ("GET", "HEAD")
+            and _seconds() > 0
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+        )
+
+    def _serve(self, request: HttpRequest, cached) -> HttpResponse:
+        _, content, headers = cached
+        if CSRF_PLACEHOLDER in content:
+            self.csrf.process_request(request)  # the visitor's own secret from their cookie, or a new one
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        response["Content-Length"] = str(len(content))
+        return self.csrf.process_response(request, response)
 
 
 def _current_versions(keys: list[str], key: str):

@@ -16,14 +16,6 @@ pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@pytest.fixture
-def programme(settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 30
-    series = factories.SeriesFactory(title="Palliative Care in Long-Term Care", slug="ltc-cop")
-    factories.SessionFactory(series=series, title="Pain at the end of life")
-    return series
-
-
 def test_a_second_visitor_gets_the_page_without_a_database_query(client, programme, django_assert_num_queries):
     first = client.get(reverse("home"))
 

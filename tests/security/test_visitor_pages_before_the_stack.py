@@ -1,0 +1,160 @@
+"""A visitor who is not signed in gets a stored public page before sessions, authentication and messages run
+(core.page_cache.VisitorPageMiddleware), and it is the page, headers, token and language they would have got."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SHARED_HEADERS = ("Content-Type", "Content-Security-Policy", "X-Frame-Options", "Vary", "Content-Language")
+
+
+def served_early(response) -> bool:
+    """The stack below the early middleware never ran: no session was opened, no user looked up."""
+    return not hasattr(response.wsgi_request, "session") and not hasattr(response.wsgi_request, "user")
+
+
+def test_the_second_visitor_gets_the_stored_page_with_the_headers_the_whole_stack_gave_it(programme):
+    rendered = Client().get(reverse("series:catalog"))
+    early = Client().get(reverse("series:catalog"))
+
+    assert not served_early(rendered) and served_early(early)
+    assert TOKEN.sub("", rendered.content.decode()) == TOKEN.sub("", early.content.decode())
+    assert "Palliative Care in Long-Term Care" in early.content.decode()
+    for header in SHARED_HEADERS:
+        assert early[header] == rendered[header], header
+    assert early["X-Content-Type-Options"] == "nosniff"  # SecurityMiddleware, outside it, still runs
+    assert int(early["Content-Length"]) == len(early.content)
+
+
+def test_a_visitor_from_a_stored_page_can_submit_its_key_form(programme):
+    Client().get(reverse("home"))
+    visitor = Client(enforce_csrf_checks=True)
+
+    page = visitor.get(reverse("home"))
+    token = TOKEN.search(page.content.decode()).group(1)
+    submitted = visitor.post(reverse("enrollment:enroll_by_key"), {"key": "ABCD-1234", "csrfmiddlewaretoken": token})
+
+    assert served_early(page)
+    assert _unmask_cipher_token(token) == page.cookies[settings.CSRF_COOKIE_NAME].value  # the visitor's own
+    assert submitted.status_code == 302 and submitted["Location"].startswith(reverse("account_login"))
+
+
+def test_a_visitor_from_a_stored_page_can_sign_in(programme, clinician, password):
+    Client().get(reverse("home"))
+    visitor = Client(enforce_csrf_checks=True)
+    assert served_early(visitor.get(reverse("home")))  # the CSRF cookie comes from here
+
+    login = visitor.get(reverse("account_login"))
+    token = TOKEN.search(login.content.decode()).group(1)
+    signed_in = visitor.post(
+        reverse("account_login"), {"login": clinician.email, "password": password, "csrfmiddlewaretoken": token}
+    )
+
+    assert signed_in.status_code == 302
+    assert "Sign out" in visitor.get(reverse("home")).content.decode()
+
+
+def test_a_returning_visitor_keeps_their_csrf_secret(programme):
+    Client().get(reverse("home"))
+    visitor = Client(enforce_csrf_checks=True)
+    first = visitor.get(reverse("home"))
+    secret = first.cookies[settings.CSRF_COOKIE_NAME].value
+
+    again = visitor.get(reverse("series:catalog"))  # rendered for them, then stored
+    again = visitor.get(reverse("series:catalog"))
+
+    assert served_early(again)
+    assert _unmask_cipher_token(TOKEN.search(again.content.decode()).group(1)) == secret
+    assert again.cookies[settings.CSRF_COOKIE_NAME].value == secret
+    switched = visitor.post(
+        reverse("set_language"),
+        {"language": "fr", "next": "/", "csrfmiddlewaretoken": TOKEN.search(again.content.decode()).group(1)},
+    )
+    assert switched.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("headers", "cookies", "language"),
+    [
+        ({"accept-language": "fr-CA,fr;q=0.9,en;q=0.5"}, {}, "fr"),
+        ({"accept-language": "en-CA,en;q=0.9"}, {}, "en"),
+        ({"accept-language": "de-DE"}, {}, "en"),  # a language the site lacks: the default
+        ({"accept-language": "en"}, {settings.LANGUAGE_COOKIE_NAME: "fr"}, "fr"),  # the switch wins
+        ({"accept-language": "fr"}, {settings.LANGUAGE_COOKIE_NAME: "en"}, "en"),
+    ],
+)
+def test_the_stored_page_is_in_the_language_the_site_negotiates(programme, headers, cookies, language):
+    for warm in ("en", "fr"):
+        Client(headers={"accept-language": warm}).get(reverse("home"))
+    visitor = Client(headers=headers)
+    visitor.cookies.load(cookies)
+
+    page = visitor.get(reverse("home"))
+
+    assert served_early(page)
+    assert f'<html lang="{language}"' in page.content.decode()
+    assert page["Content-Language"] == language
+
+
+def test_a_language_switched_on_a_stored_page_shows_on_the_next_one(programme):
+    Client(headers={"accept-language": "en"}).get(reverse("home"))
+    Client(headers={"accept-language": "fr"}).get(reverse("home"))
+    visitor = Client(headers={"accept-language": "en"})
+    token = TOKEN.search(visitor.get(reverse("home")).content.decode()).group(1)
+
+    visitor.post(reverse("set_language"), {"language": "fr", "next": "/", "csrfmiddlewaretoken": token})
+    page = visitor.get(reverse("home"))
+
+    assert served_early(page)
+    assert '<html lang="fr"' in page.content.decode()
+
+
+def test_a_signed_in_clinician_who_reads_french_is_never_given_the_stored_english_page(programme, clinician):
+    clinician.preferred_language = "fr"
+    clinician.save()
+    Client(headers={"accept-language": "en"}).get(reverse("home"))
+    learner = Client(headers={"accept-language": "en"})
+    learner.force_login(clinician)
+
+    page = learner.get(reverse("home"))
+
+    assert not served_early(page)
+    assert '<html lang="fr"' in page.content.decode()
+    assert "Se déconnecter" in page.content.decode()
+
+
+def test_a_host_the_site_does_not_serve_is_refused_even_for_a_stored_page(programme):
+    Client().get(reverse("home"))
+
+    assert Client().get(reverse("home"), HTTP_HOST="attacker.example").status_code == 400
+
+
+class SetsACookie:
+    """Stands for any part of the stack that gives a visitor something of their own (a session, a message)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.set_cookie("something-personal", "1")
+        return response
+
+
+def test_a_page_that_came_with_a_cookie_of_its_own_is_not_stored(programme, settings):
+    stack = list(settings.MIDDLEWARE)
+    stack.insert(stack.index("core.page_cache.VisitorPageMiddleware") + 1, f"{__name__}.SetsACookie")
+    settings.MIDDLEWARE = stack
+
+    Client().get(reverse("home"))
+    second = Client().get(reverse("home"))
+
+    assert not served_early(second)
+    assert second.cookies["something-personal"].value == "1"
