@@ -477,7 +477,18 @@ def hammer(target: Target, *, seconds: float, concurrency: int) -> Figures:
         elif kind == "latency":
             figures.histogram[int(values[0])] += int(values[1])
     figures.client_cpu = usage.ru_utime + usage.ru_stime
+    drain(target.port)
     return figures
+
+
+def drain(port: int) -> None:
+    """Wait until the server has answered what wrk left in its queue when it stopped.
+
+    A sync worker finishes every connection it accepts, even one whose client has gone: without this, the
+    next page's turn would begin behind up to BENCH_CONCURRENCY abandoned requests of this one. A request
+    sent now is accepted after them (the listen queue is first in, first out), so its answer means idle.
+    """
+    request("GET", "/healthz", port=port)
 
 
 def warm_up(targets: list[Target]) -> None:
