@@ -9,7 +9,7 @@ class HubsConfig(AppConfig):
     def ready(self):
         from core.page_cache import invalidate_on_change
 
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import role_cache, signals  # noqa: F401  (connect their receivers)
         from .models import Hub, HubMembership, Spoke, SpokeInvitation, SpokeMembership
 
         # Public pages show these rows: any change drops the cached copies.

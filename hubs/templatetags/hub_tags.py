@@ -1,7 +1,6 @@
 from django import template
 
-from hubs import scoping
-from hubs.models import HubMembership
+from hubs import role_cache
 
 register = template.Library()
 
@@ -19,18 +18,15 @@ def hubs_i_run(context) -> list:
     """The hubs the signed-in viewer holds a role in (manager or facilitator), by name, each with `viewer_role`,
     its label and `viewer_is_manager`.
 
-    Read once per request (one query), however many places of the page link to "Manage <hub>".
+    Read once per request from the cache (hubs/role_cache.py), however many places of the page link to
+    "Manage <hub>".
     """
     request = context.get("request")
     user = getattr(request, "user", None)
     if request is None or not getattr(user, "is_authenticated", False):
         return []
     if not hasattr(request, "_hubs_i_run"):
-        hubs = list(scoping.hub_roles_of(user))
-        for hub in hubs:
-            hub.viewer_role_label = HubMembership.Role(hub.viewer_role).label
-            hub.viewer_is_manager = hub.viewer_role == HubMembership.Role.MANAGER
-        request._hubs_i_run = hubs
+        request._hubs_i_run = role_cache.hub_roles(user)
     return request._hubs_i_run
 
 

@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hubs.models import HubMembership
+from hubs.roles import remove_hub_role, set_hub_role
 from tests import factories
 
 from .conftest import manage_url
@@ -102,12 +104,66 @@ def test_the_french_menu_says_gerer(client, hub, hub_manager):
     assert "Gérer Northern Lakes Palliative Hub (demo)" in header
 
 
-def test_the_links_cost_one_query_however_many_places_show_them(client, hub, hub_manager):
+def test_the_links_cost_one_query_however_many_places_show_them_then_none(client, hub, hub_manager):
     client.force_login(hub_manager)
 
-    # The profile shows the hubs twice (header menu and its own list): they are read once.
-    with CaptureQueriesContext(connection) as queries:
+    # The profile shows the hubs twice (header menu and its own list): they are read once, then kept.
+    with CaptureQueriesContext(connection) as first:
         html = client.get(reverse("accounts:profile")).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        client.get(reverse("home"))
 
     assert html.count(NORTHERN) == 2
-    assert len([query for query in queries if '"hubs_hubmembership"' in query["sql"]]) == 1
+    assert len([query for query in first if '"hubs_hubmembership"' in query["sql"]]) == 1
+    assert not [query for query in again if '"hubs_hubmembership"' in query["sql"]]
+
+
+def test_a_role_just_granted_shows_on_the_next_page(client, hub, other_hub, hub_manager):
+    client.force_login(hub_manager)
+    assert PRAIRIE not in _header(client.get(reverse("home")).content.decode())  # now kept in the cache
+
+    set_hub_role(hub=other_hub, user=hub_manager, role="facilitator")
+
+    assert PRAIRIE in _header(client.get(reverse("home")).content.decode())
+
+
+def test_a_role_taken_away_leaves_the_menu_at_once(client, hub, hub_manager):
+    client.force_login(hub_manager)
+    assert NORTHERN in _header(client.get(reverse("home")).content.decode())
+
+    remove_hub_role(hub=hub, user=hub_manager)
+
+    assert NORTHERN not in _header(client.get(reverse("home")).content.decode())
+
+
+def test_a_role_changed_in_admin_shows_at_once(client, hub, hub_manager):
+    client.force_login(hub_manager)
+    assert "(Manager)" in client.get(reverse("accounts:profile")).content.decode()
+
+    HubMembership.objects.get(hub=hub, user=hub_manager).delete()  # the admin's delete: one row, its signal
+    factories.HubMembershipFactory(hub=hub, user=hub_manager, role="facilitator")
+
+    assert "(Facilitator)" in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_a_hub_renamed_shows_its_new_name_in_the_menu(client, hub, hub_manager):
+    client.force_login(hub_manager)
+    client.get(reverse("home"))
+
+    hub.name = "Northern Lakes Hospice Hub"
+    hub.save()
+
+    assert "Manage Northern Lakes Hospice Hub" in _header(client.get(reverse("home")).content.decode())
+
+
+def test_each_language_keeps_its_own_hub_names(client, hub, hub_manager):
+    hub.name_fr = "Carrefour des Grands Lacs du Nord"
+    hub.save()
+    client.force_login(hub_manager)
+    client.get(reverse("home"), headers={"accept-language": "en"})
+
+    hub_manager.preferred_language = "fr"
+    hub_manager.save()
+    header = _header(client.get(reverse("home")).content.decode())
+
+    assert "Gérer Carrefour des Grands Lacs du Nord" in header
