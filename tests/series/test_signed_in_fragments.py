@@ -49,14 +49,14 @@ def test_the_shared_parts_are_rendered_once_for_every_learner(learner, series, d
     for url in ("/", "/series/", "/series/ltc/"):
         _text(Client(), url)  # a visitor renders the shared parts first
 
-    # 1. the signed-in learner  2. their next sessions  3. the hubs they have a role in (header)
+    # 1. the signed-in learner  2. their next sessions  3. the hubs they have a role in (header; then cached)
     with django_assert_num_queries(3):
         home = _text(learner, "/")
-    # 1. the signed-in learner  2. the hubs they have a role in
-    with django_assert_num_queries(2):
+    # 1. the signed-in learner
+    with django_assert_num_queries(1):
         catalog = _text(learner, "/series/")
-    # 1. the learner  2. their enrollment and upcoming seats in the series  3. the hubs they have a role in
-    with django_assert_num_queries(3):
+    # 1. the learner  2. their enrollment and upcoming seats in the series
+    with django_assert_num_queries(2):
         page = _text(learner, "/series/ltc/")
 
     assert "Pain at the end of life" in home and "Communities of practice open for registration" in home
