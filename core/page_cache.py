@@ -38,6 +38,7 @@ nothing is stored.
 
 import hashlib
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -46,7 +47,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware, get_token
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
@@ -245,13 +246,48 @@ class VisitorPageMiddleware:
     def _serve(self, request: HttpRequest, cached) -> HttpResponse:
         _, content, headers = cached
         if CSRF_PLACEHOLDER in content:
-            self.csrf.process_request(request)  # the visitor's own secret from their cookie, or a new one
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+            content = content.replace(CSRF_PLACEHOLDER, self._visitor_token(request).encode())
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
         response["Content-Length"] = str(len(content))
         return self.csrf.process_response(request, response)
+
+    def _visitor_token(self, request: HttpRequest) -> str:
+        """What `django.middleware.csrf.get_token` gives, in a fraction of its time (a third of a served page's).
+
+        The secret is the one in the visitor's CSRF cookie, read and checked by Django's own middleware, or a
+        new one; the token is that secret masked with a fresh random mask, in the form Django unmasks. Both
+        random strings come from one read of the system's randomness instead of one call per character.
+        """
+        self.csrf.process_request(request)  # the visitor's secret from their cookie, if it is a valid one
+        secret = request.META.get("CSRF_COOKIE") or _random_string(CSRF_SECRET_LENGTH)
+        # As get_token: the cookie is (re)set with this secret when the response goes out.
+        request.META.update(CSRF_COOKIE=secret, CSRF_COOKIE_NEEDS_UPDATE=True)
+        mask = _random_string(CSRF_SECRET_LENGTH)
+        cipher = "".join(
+            CSRF_ALLOWED_CHARS[(_CHAR_INDEX[s] + _CHAR_INDEX[m]) % len(CSRF_ALLOWED_CHARS)]
+            for s, m in zip(secret, mask, strict=True)
+        )
+        return mask + cipher
+
+
+_CHAR_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+# Random bytes below this are used (taken modulo the alphabet's size), the others dropped: every character
+# equally likely, as with `secrets.choice`.
+_UNBIASED_BELOW = 256 - 256 % len(CSRF_ALLOWED_CHARS)
+
+
+def _random_string(length: int) -> str:
+    """`length` characters of CSRF_ALLOWED_CHARS, each drawn uniformly from the system's secure randomness."""
+    chars: list[str] = []
+    while len(chars) < length:
+        chars += [
+            CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)]
+            for byte in secrets.token_bytes(length + 8)
+            if byte < _UNBIASED_BELOW
+        ]
+    return "".join(chars[:length])
 
 
 def _current_versions(keys: list[str], key: str):

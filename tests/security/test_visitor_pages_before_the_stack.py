@@ -158,3 +158,30 @@ def test_a_page_that_came_with_a_cookie_of_its_own_is_not_stored(programme, sett
 
     assert not served_early(second)
     assert second.cookies["something-personal"].value == "1"
+
+
+def test_a_visitor_with_a_broken_csrf_cookie_gets_a_new_working_one(programme):
+    Client().get(reverse("home"))
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.cookies.load({settings.CSRF_COOKIE_NAME: "not-a-secret!"})
+
+    page = visitor.get(reverse("home"))
+    token = TOKEN.search(page.content.decode()).group(1)
+    secret = page.cookies[settings.CSRF_COOKIE_NAME].value
+    switched = visitor.post(reverse("set_language"), {"language": "fr", "next": "/", "csrfmiddlewaretoken": token})
+
+    assert served_early(page)
+    assert secret != "not-a-secret!" and len(secret) == 32 and secret.isalnum()
+    assert _unmask_cipher_token(token) == secret
+    assert switched.status_code == 302
+
+
+def test_every_visitor_gets_a_different_secret_and_mask(programme):
+    Client().get(reverse("home"))
+
+    pages = [Client().get(reverse("home")) for _ in range(20)]
+    tokens = [TOKEN.search(page.content.decode()).group(1) for page in pages]
+    secrets = {page.cookies[settings.CSRF_COOKIE_NAME].value for page in pages}
+
+    assert len(secrets) == 20 and len({token[:32] for token in tokens}) == 20
+    assert all(len(token) == 64 and token.isascii() and token.isalnum() for token in tokens)
