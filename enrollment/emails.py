@@ -4,6 +4,13 @@ Each function writes outbox rows in the current transaction (through
 notifications.outbox) and returns nothing: the email exists exactly when the
 change that caused it was committed.
 
+The hooks run under the session (or series) lock every other learner of a burst waits on, so they
+render nothing: each writes the recipient, the key and the ids of what happened
+(`queue_deferred`), and the content function registered for it below (`register_renderers`,
+called when the app is ready) builds the email when a worker delivers it, from the rows as they
+are then. The programme emails queued by tasks (updates, reminders, recordings) are rendered
+when queued, outside any lock.
+
 Idempotency keys decide what "the same email" means:
 - `confirm:<enrollment>`: one welcome per enrollment, ever.
 - `waitlist:<registration>:<t>`, `promoted:<registration>:<t>` where `<t>` is the moment the registration
@@ -21,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, Value, prefetch_related_objects
+from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,9 +36,9 @@ from django.utils import timezone, translation
 from accounts.choices import TimeZone
 from accounts.models import User
 from accounts.unsubscribe import reminders_unsubscribe_token
-from notifications import ics
+from notifications import deferred, ics
 from notifications.models import OutboundEmail
-from notifications.outbox import Attachment, EmailToQueue, queue_email
+from notifications.outbox import Attachment, EmailToQueue, queue_deferred
 from sessions.models import Resource, Session
 
 from .calendar import absolute, session_event
@@ -85,18 +92,108 @@ def _calendar_attachment(*, user: User, sessions: Sequence[Session], cancel: boo
 
 # --- hooks called by enrollment.services ------------------------------------------------------------------------
 
+ENROLLMENT_CONFIRMED = "enrollment.enrollment_confirmed"
+REGISTRATIONS_CONFIRMED = "enrollment.registrations_confirmed"
+WAITLIST_JOINED = "enrollment.waitlist_joined"
+PROMOTED = "enrollment.promoted_from_waitlist"
+REGISTRATIONS_CANCELLED = "enrollment.registrations_cancelled"
+
 
 def enrollment_confirmed(*, enrollment: Enrollment) -> None:
+    user = enrollment.user
+    queue_deferred(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.CONFIRMATION,
+        idempotency_key=f"confirm:{enrollment.pk}",
+        renderer=ENROLLMENT_CONFIRMED,
+        data={"enrollment": enrollment.pk},
+    )
+
+
+def _batch(registrations: Iterable[Registration]) -> tuple[list[int], str]:
+    """The registrations' ids in session order, and a digest naming exactly this batch.
+
+    The digest covers each registration and the moment it took its status: a retry of the same
+    batch gives the same idempotency key, a new pick (or a cancel and re-pick) a new one.
+    """
+    ordered = sorted(registrations, key=lambda registration: registration.session.starts_at)
+    fingerprint = ",".join(f"{registration.pk}@{_stamp(registration)}" for registration in ordered)
+    return [registration.pk for registration in ordered], hashlib.sha256(fingerprint.encode()).hexdigest()[:24]
+
+
+def registrations_confirmed(*, user: User, registrations: Iterable[Registration]) -> None:
+    ids, digest = _batch(registrations)
+    if not ids:
+        return
+    queue_deferred(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.REGISTRATION,
+        idempotency_key=f"registered:{user.pk}:{digest}",
+        renderer=REGISTRATIONS_CONFIRMED,
+        data={"registrations": ids},
+    )
+
+
+def waitlist_joined(*, registration: Registration) -> None:
+    user = registration.user
+    queue_deferred(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.WAITLIST,
+        idempotency_key=f"waitlist:{registration.pk}:{_stamp(registration)}",
+        renderer=WAITLIST_JOINED,
+        data={"registration": registration.pk},
+    )
+
+
+def promoted_from_waitlist(*, registration: Registration) -> None:
+    user = registration.user
+    queue_deferred(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.PROMOTION,
+        idempotency_key=f"promoted:{registration.pk}:{_stamp(registration)}",
+        renderer=PROMOTED,
+        data={"registration": registration.pk},
+    )
+
+
+def registrations_cancelled(*, user: User, registrations: Iterable[Registration]) -> None:
+    ids, digest = _batch(registrations)
+    if not ids:
+        return
+    queue_deferred(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.CANCELLATION,
+        idempotency_key=f"cancelled:{ids[0]}:{digest}",
+        renderer=REGISTRATIONS_CANCELLED,
+        data={"registrations": ids},
+    )
+
+
+# --- what those emails say, built when they are delivered --------------------------------------------------------
+
+
+def _registrations(ids: Sequence[int]) -> list[Registration]:
+    """The registrations named, with their person, session and series, in session order (one query)."""
+    return list(
+        Registration.objects.filter(pk__in=ids).select_related("user", "session__series").order_by("session__starts_at")
+    )
+
+
+def _enrollment_confirmed_content(data: dict[str, Any]) -> deferred.Content | None:
+    enrollment = Enrollment.objects.filter(pk=data["enrollment"]).select_related("user", "series", "key").first()
+    if enrollment is None:
+        return None
     user = enrollment.user
     series = enrollment.series
     upcoming = series.sessions.filter(status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()).select_related(
         "series"
     )
-    queue_email(
-        to=user.email,
-        language=language_of(user),
-        kind=OutboundEmail.Kind.CONFIRMATION,
-        idempotency_key=f"confirm:{enrollment.pk}",
+    return deferred.Content(
         template="enrollment/email/enrollment_confirmed",
         context={
             **recipient_context(user),
@@ -113,60 +210,55 @@ def enrollment_confirmed(*, enrollment: Enrollment) -> None:
     )
 
 
-def _batch(registrations: Iterable[Registration]) -> tuple[list[Registration], list[Session], str]:
-    """Registrations in session order, their sessions (series loaded), and a digest naming exactly this batch.
-
-    The digest covers each registration and the moment it took its status: a retry of the same
-    batch gives the same idempotency key, a new pick (or a cancel and re-pick) a new one.
-    """
-    ordered = sorted(registrations, key=lambda registration: registration.session.starts_at)
-    sessions = [registration.session for registration in ordered]
-    # The services hand over the sessions they locked, without their series: load them all in one query.
-    prefetch_related_objects(sessions, "series")
-    fingerprint = ",".join(f"{registration.pk}@{_stamp(registration)}" for registration in ordered)
-    return ordered, sessions, hashlib.sha256(fingerprint.encode()).hexdigest()[:24]
-
-
-def registrations_confirmed(*, user: User, registrations: Iterable[Registration]) -> None:
-    registrations, sessions, digest = _batch(registrations)
+def _sessions_content(data: dict[str, Any], *, cancel: bool) -> deferred.Content | None:
+    """The summary of sessions picked (with join links and the invitation) or given up (with the cancellation)."""
+    registrations = _registrations(data["registrations"])
     if not registrations:
-        return
-    queue_email(
-        to=user.email,
-        language=language_of(user),
-        kind=OutboundEmail.Kind.REGISTRATION,
-        idempotency_key=f"registered:{user.pk}:{digest}",
-        template="enrollment/email/registrations_confirmed",
+        return None
+    user = registrations[0].user
+    sessions = [registration.session for registration in registrations]
+    filename = CANCEL_FILENAME if cancel else INVITE_FILENAME
+    return deferred.Content(
+        template="enrollment/email/registrations_cancelled" if cancel else "enrollment/email/registrations_confirmed",
         context={
             **recipient_context(user),
-            "sessions": [session_item(session, with_join_link=True) for session in sessions],
+            "sessions": [session_item(session, with_join_link=not cancel) for session in sessions],
             "count": len(sessions),
-            "calendar_filename": INVITE_FILENAME,
+            "calendar_filename": filename,
         },
-        attachments=[_calendar_attachment(user=user, sessions=sessions, cancel=False, filename=INVITE_FILENAME)],
+        attachments=[_calendar_attachment(user=user, sessions=sessions, cancel=cancel, filename=filename)],
     )
 
 
-def waitlist_joined(*, registration: Registration) -> None:
-    user = registration.user
-    queue_email(
-        to=user.email,
-        language=language_of(user),
-        kind=OutboundEmail.Kind.WAITLIST,
-        idempotency_key=f"waitlist:{registration.pk}:{_stamp(registration)}",
+def _registrations_confirmed_content(data: dict[str, Any]) -> deferred.Content | None:
+    return _sessions_content(data, cancel=False)
+
+
+def _registrations_cancelled_content(data: dict[str, Any]) -> deferred.Content | None:
+    return _sessions_content(data, cancel=True)
+
+
+def _waitlist_joined_content(data: dict[str, Any]) -> deferred.Content | None:
+    registrations = _registrations([data["registration"]])
+    if not registrations:
+        return None
+    (registration,) = registrations
+    return deferred.Content(
         template="enrollment/email/waitlist_joined",
-        context={**recipient_context(user), "item": session_item(registration.session, with_join_link=False)},
+        context={
+            **recipient_context(registration.user),
+            "item": session_item(registration.session, with_join_link=False),
+        },
     )
 
 
-def promoted_from_waitlist(*, registration: Registration) -> None:
-    user = registration.user
-    session = registration.session
-    queue_email(
-        to=user.email,
-        language=language_of(user),
-        kind=OutboundEmail.Kind.PROMOTION,
-        idempotency_key=f"promoted:{registration.pk}:{_stamp(registration)}",
+def _promoted_content(data: dict[str, Any]) -> deferred.Content | None:
+    registrations = _registrations([data["registration"]])
+    if not registrations:
+        return None
+    (registration,) = registrations
+    user, session = registration.user, registration.session
+    return deferred.Content(
         template="enrollment/email/promoted",
         context={
             **recipient_context(user),
@@ -177,25 +269,13 @@ def promoted_from_waitlist(*, registration: Registration) -> None:
     )
 
 
-def registrations_cancelled(*, user: User, registrations: Iterable[Registration]) -> None:
-    registrations, sessions, digest = _batch(registrations)
-    if not registrations:
-        return
-    first = registrations[0]
-    queue_email(
-        to=user.email,
-        language=language_of(user),
-        kind=OutboundEmail.Kind.CANCELLATION,
-        idempotency_key=f"cancelled:{first.pk}:{digest}",
-        template="enrollment/email/registrations_cancelled",
-        context={
-            **recipient_context(user),
-            "sessions": [session_item(session, with_join_link=False) for session in sessions],
-            "count": len(sessions),
-            "calendar_filename": CANCEL_FILENAME,
-        },
-        attachments=[_calendar_attachment(user=user, sessions=sessions, cancel=True, filename=CANCEL_FILENAME)],
-    )
+def register_renderers() -> None:
+    """Hand the outbox the functions that build these emails at delivery (called from the app's `ready()`)."""
+    deferred.register(ENROLLMENT_CONFIRMED, _enrollment_confirmed_content)
+    deferred.register(REGISTRATIONS_CONFIRMED, _registrations_confirmed_content)
+    deferred.register(WAITLIST_JOINED, _waitlist_joined_content)
+    deferred.register(PROMOTED, _promoted_content)
+    deferred.register(REGISTRATIONS_CANCELLED, _registrations_cancelled_content)
 
 
 # --- emails decided by the session's own life: changes, reminders, materials ---------------------------------------

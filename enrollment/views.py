@@ -25,7 +25,7 @@ from .credits import credit_summary, learner_series_credits
 from .forms import EnrollmentKeyForm, RegistrationForm
 from .key_limits import begin_key_guess
 from .models import Enrollment, Registration
-from .registration import registration_state
+from .registration import registration_state, with_registration_facts
 
 PENDING_KEY = "enrollment:pending-key"
 STATE_REFUSED_STATUS = 409  # a POST to a series that takes nothing now: nothing changed
@@ -175,7 +175,10 @@ def _summary_key(series: Series) -> str:
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
     """Pick sessions of a series; consent on the first registration."""
-    series = _published_series(slug)
+    # With the facts the registration state is computed from: the view and the services it calls read them once.
+    series = get_object_or_404(
+        with_registration_facts(Series.objects.select_related("hub")), slug=slug, status=Series.Status.PUBLISHED
+    )
     context = {"series": series}
     availability = registration_state(series)
     if not availability.takes_registrations:

@@ -1,10 +1,12 @@
-"""Delivery: claim an outbox row, build its MIME message, hand it to SMTP, record what happened.
+"""Delivery: claim outbox rows, render those written to be rendered now, build their MIME messages, hand them
+to SMTP, record what happened.
 
 Delivery is at least once: a row is claimed with a conditional UPDATE so two workers never
 send it at the same time, but a worker that dies after the SMTP server accepted the message
 and before the row is marked sent leaves a row that a later attempt sends again (the
 Message-ID is derived from the idempotency key, so mail systems that de-duplicate on it show
-one copy).
+one copy). A batch claims its rows in one statement, sends them on one SMTP connection and
+marks them sent every `MARK_SENT_EVERY` messages, which bounds what a dying worker sends twice.
 """
 
 from __future__ import annotations
@@ -24,15 +26,19 @@ from enum import Enum
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from . import deferred
 from .models import OutboundEmail
 from .policy import claim_timeout, max_attempts, retry_delay, sweep_grace
 
 logger = logging.getLogger(__name__)
 
 IDEMPOTENCY_HEADER = "X-Echo-Idempotency-Key"
+# A batch marks the rows it sent in one UPDATE this often (and at its end).
+MARK_SENT_EVERY = 25
 
 
 class Outcome(Enum):
@@ -49,24 +55,46 @@ class Delivery:
     connection_broken: bool = False
 
 
-def claim(*, outbound_id: int) -> OutboundEmail | None:
-    """Take a row for sending. Only one caller wins: the UPDATE is conditional on the row's current status.
+def _claimable(now) -> Q:
+    """Queued, or in flight longer than the claim timeout: that row belongs to a worker that died."""
+    return Q(status=OutboundEmail.Status.QUEUED) | Q(
+        status=OutboundEmail.Status.IN_FLIGHT, claimed_at__lt=now - claim_timeout()
+    )
 
-    A row in flight longer than the claim timeout belongs to a worker that died: it may be claimed again.
-    """
+
+def claim(*, outbound_id: int) -> OutboundEmail | None:
+    """Take a row for sending. Only one caller wins: the UPDATE is conditional on the row's current status."""
     now = timezone.now()
-    abandoned_before = now - claim_timeout()
-    won = (
-        OutboundEmail.objects.filter(pk=outbound_id)
-        .filter(
-            Q(status=OutboundEmail.Status.QUEUED)
-            | Q(status=OutboundEmail.Status.IN_FLIGHT, claimed_at__lt=abandoned_before)
-        )
-        .update(status=OutboundEmail.Status.IN_FLIGHT, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
+    won = OutboundEmail.objects.filter(_claimable(now), pk=outbound_id).update(
+        status=OutboundEmail.Status.IN_FLIGHT, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
     )
     if won != 1:
         return None
     return OutboundEmail.objects.get(pk=outbound_id)
+
+
+def claim_many(*, outbound_ids: Sequence[int]) -> list[OutboundEmail]:
+    """Take the rows of a batch that are free in one UPDATE; rows another worker holds are left to it.
+
+    On PostgreSQL the rows are read FOR UPDATE SKIP LOCKED, so the UPDATE changes exactly the rows read and
+    two workers handed overlapping batches never share a row; elsewhere (SQLite under `make run`) each row is
+    claimed with its own conditional UPDATE.
+    """
+    if not connection.features.has_select_for_update_skip_locked:
+        return [row for outbound_id in outbound_ids if (row := claim(outbound_id=outbound_id)) is not None]
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(_claimable(now), pk__in=list(outbound_ids))
+            .order_by("pk")
+        )
+        OutboundEmail.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=OutboundEmail.Status.IN_FLIGHT, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+        )
+    for row in rows:
+        row.status, row.claimed_at, row.attempts = OutboundEmail.Status.IN_FLIGHT, now, row.attempts + 1
+    return rows
 
 
 def held_for(*, outbound_id: int) -> float | None:
@@ -141,19 +169,40 @@ def _is_permanent(error: Exception) -> bool:
         return False
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code >= 500
-    # SMTPServerDisconnected, refused connections and timeouts are OSErrors: temporary. Anything else (a malformed
-    # row, a bug) fails the same way every time.
-    return not isinstance(error, OSError)
+    # SMTPServerDisconnected, refused connections and timeouts are OSErrors, and a database that does not answer
+    # while a row is rendered is a DatabaseError: temporary. Anything else (a malformed row, a bug) fails the same
+    # way every time.
+    return not isinstance(error, OSError | DatabaseError)
+
+
+def _smtp_answer(error: Exception) -> tuple[int, str] | None:
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        code, message = next(iter(error.recipients.values()))
+    elif isinstance(error, smtplib.SMTPResponseException):
+        code, message = error.smtp_code, error.smtp_error
+    else:
+        return None
+    return code, message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
 
 
 def _describe(error: Exception) -> str:
+    """Why it failed. An SMTP answer comes first, code and all ("550 5.1.1 No such user (SMTPRecipientsRefused)"),
+    so a permanent refusal can be told from the row (`OutboundEmail.refusal_code`)."""
+    answer = _smtp_answer(error)
+    if answer is not None:
+        code, message = answer
+        return f"{code} {message} ({type(error).__name__})"[:2000]
     return f"{type(error).__name__}: {error}"[:2000]
 
 
 def _record_failure(row: OutboundEmail, error: Exception) -> Delivery:
     now = timezone.now()
     mine = OutboundEmail.objects.filter(pk=row.pk, status=OutboundEmail.Status.IN_FLIGHT, claimed_at=row.claimed_at)
-    connection_broken = isinstance(error, OSError) and not isinstance(error, smtplib.SMTPResponseException)
+    # A refused recipient or message leaves the SMTP session usable for the rest of the batch; a lost connection
+    # (smtplib's disconnection, a reset, a timeout) does not.
+    connection_broken = isinstance(error, smtplib.SMTPServerDisconnected) or (
+        isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+    )
     if _is_permanent(error) or row.attempts >= max_attempts():
         mine.update(status=OutboundEmail.Status.FAILED, last_error=_describe(error), updated_at=now)
         logger.warning("Outbox email %s failed for good: %s", row.pk, _describe(error))
@@ -170,18 +219,66 @@ def _record_failure(row: OutboundEmail, error: Exception) -> Delivery:
     return Delivery(Outcome.RETRY, retry_in=delay, connection_broken=connection_broken)
 
 
+class NothingToSend(Exception):
+    """What a deferred email was about is gone (its renderer found nothing): the row fails with this reason."""
+
+
+def _render_if_deferred(row: OutboundEmail) -> None:
+    """Fill in a row written to be rendered at delivery (its renderer, in its language); others are left as they are."""
+    if not row.awaits_rendering:
+        return
+    rendered = deferred.render(renderer=row.renderer, data=row.render_data, language=row.language)
+    if rendered is None:
+        raise NothingToSend(f"{row.renderer} found nothing to send for {row.render_data}")
+    row.subject = rendered.email.subject
+    row.body_text = rendered.email.body_text
+    row.body_html = rendered.email.body_html
+    row.attachments = rendered.attachments
+    row.headers = {**rendered.headers, **row.headers}
+    row.rendered_now = True
+
+
+def _send(row: OutboundEmail, connection) -> Delivery | None:
+    """Render (if deferred) and send one claimed row; None when it went out, else the recorded failure."""
+    try:
+        _render_if_deferred(row)
+        build_message(row, connection=connection).send()
+    except Exception as error:  # every failure is recorded on the row, classified, and logged
+        return _record_failure(row, error)
+    return None
+
+
+RENDERED_FIELDS = ["subject", "body_text", "body_html", "attachments", "headers"]
+
+
+def mark_sent(rows: Sequence[OutboundEmail]) -> None:
+    """Record rows as sent: one UPDATE for those sent as written, one for those rendered now (with what was sent)."""
+    if not rows:
+        return
+    now = timezone.now()
+    rendered = [row for row in rows if getattr(row, "rendered_now", False)]
+    as_written = [row.pk for row in rows if not getattr(row, "rendered_now", False)]
+    if as_written:
+        OutboundEmail.objects.filter(pk__in=as_written, status=OutboundEmail.Status.IN_FLIGHT).update(
+            status=OutboundEmail.Status.SENT, sent_at=now, last_error="", updated_at=now
+        )
+    for row in rendered:
+        row.status, row.sent_at, row.last_error, row.updated_at = OutboundEmail.Status.SENT, now, "", now
+    if rendered:
+        OutboundEmail.objects.bulk_update(
+            rendered, [*RENDERED_FIELDS, "status", "sent_at", "last_error", "updated_at"], batch_size=MARK_SENT_EVERY
+        )
+
+
 def deliver(*, outbound_id: int, connection=None) -> Delivery:
     """Claim one row and send it over the email backend (or the open `connection`)."""
     row = claim(outbound_id=outbound_id)
     if row is None:
         return Delivery(Outcome.NOT_CLAIMED)
-    try:
-        build_message(row, connection=connection).send()
-    except Exception as error:  # every failure is recorded on the row, classified, and logged
-        return _record_failure(row, error)
-    OutboundEmail.objects.filter(pk=row.pk).update(
-        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
-    )
+    failure = _send(row, connection)
+    if failure is not None:
+        return failure
+    mark_sent([row])
     return Delivery(Outcome.SENT)
 
 
@@ -197,27 +294,62 @@ def _close_quietly(smtp_connection) -> None:
 
 
 def deliver_many(*, outbound_ids: Sequence[int]) -> dict[Outcome, int]:
-    """Deliver a fan-out batch over one SMTP connection.
+    """Deliver a fan-out batch: claimed in one statement, sent over one SMTP connection, marked sent in groups.
 
-    Rows that fail temporarily go back to the queue with their backoff and are found by the sweeper. When the
-    connection itself breaks, the rest of the batch is left queued for the sweeper too: hammering a server that
-    is down helps nobody.
+    A recipient the server refuses fails (or goes back to the queue) alone, the others go on, on the same
+    connection. Rows that fail temporarily go back to the queue with their backoff and are found by the sweeper.
+    When the connection itself breaks, the rest of the batch goes back to the queue at once, for the sweeper
+    too: hammering a server that is down helps nobody.
     """
     counts = dict.fromkeys(Outcome, 0)
+    rows = claim_many(outbound_ids=outbound_ids)
+    counts[Outcome.NOT_CLAIMED] = len(set(outbound_ids)) - len(rows)
+    if not rows:
+        return counts
     mail_connection = _open_connection()
     try:
         # Opened here, the backend keeps the connection across messages instead of one per email.
         mail_connection.open()
     except Exception:
-        logger.warning("Mail server unavailable for a batch of %d", len(outbound_ids), exc_info=True)
-        # One row tries (and records why it failed); the sweeper brings the others back later.
-        outbound_ids = outbound_ids[:1]
+        logger.warning("Mail server unavailable for a batch of %d", len(rows), exc_info=True)
+        # One row tries (and records why it failed); the others go back to the queue for the sweeper.
+        release(rows[1:])
+        counts[Outcome.NOT_CLAIMED] += len(rows) - 1
+        rows = rows[:1]
+    sent: list[OutboundEmail] = []
     try:
-        for outbound_id in outbound_ids:
-            delivery = deliver(outbound_id=outbound_id, connection=mail_connection)
-            counts[delivery.outcome] += 1
-            if delivery.connection_broken:
+        for index, row in enumerate(rows):
+            failure = _send(row, mail_connection)
+            if failure is None:
+                sent.append(row)
+                counts[Outcome.SENT] += 1
+                if len(sent) >= MARK_SENT_EVERY:
+                    mark_sent(sent)
+                    sent = []
+                continue
+            counts[failure.outcome] += 1
+            if failure.connection_broken:
+                release(rows[index + 1 :])
+                counts[Outcome.NOT_CLAIMED] += len(rows) - index - 1
                 break
     finally:
+        mark_sent(sent)
         _close_quietly(mail_connection)
     return counts
+
+
+def release(rows: Sequence[OutboundEmail]) -> None:
+    """Give claimed rows back, untried: queued again, found by the sweeper after its grace period."""
+    if not rows:
+        return
+    now = timezone.now()
+    OutboundEmail.objects.filter(
+        pk__in=[row.pk for row in rows],
+        status=OutboundEmail.Status.IN_FLIGHT,
+        claimed_at__in={row.claimed_at for row in rows},
+    ).update(
+        status=OutboundEmail.Status.QUEUED,
+        attempts=F("attempts") - 1,
+        next_attempt_at=now + sweep_grace(),
+        updated_at=now,
+    )

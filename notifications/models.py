@@ -7,9 +7,13 @@ from django.utils.translation import gettext_lazy as _
 class OutboundEmail(models.Model):
     """One email to send: written in the transaction that causes it, delivered after commit.
 
-    Rows move queued → in flight → sent, or → failed with the reason. The unique
+    Rows move queued → in flight → sent, or → failed with the reason (a permanent SMTP refusal is
+    recorded with its code first, e.g. "550 5.1.1 …": see `refusal_code`). The unique
     idempotency key makes a retried cause (double click, task run twice, beat run
     twice) write no second row, so no second email.
+
+    A row written with a `renderer` (notifications.deferred) has no subject or body yet: delivery
+    renders it from `render_data` and stores what was sent.
     """
 
     class Kind(models.TextChoices):
@@ -47,6 +51,10 @@ class OutboundEmail(models.Model):
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     # [{"filename": …, "mimetype": …, "content_b64": …}]: calendar files are small, one table keeps delivery simple.
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    # Rendered at delivery (notifications.deferred): the name the owning app registered its function under, and the
+    # ids it is handed. Empty for rows rendered when they were written.
+    renderer = models.CharField(_("rendered by"), max_length=100, blank=True)
+    render_data = models.JSONField(_("rendered from"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -70,3 +78,15 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient} ({self.get_status_display()})"
+
+    @property
+    def awaits_rendering(self) -> bool:
+        return bool(self.renderer) and not self.body_text
+
+    @property
+    def refusal_code(self) -> int | None:
+        """The SMTP code of a permanent refusal (5xx) when the row failed for good because of one, else None."""
+        code = self.last_error[:3]
+        if self.status == self.Status.FAILED and code.isdigit() and code.startswith("5"):
+            return int(code)
+        return None

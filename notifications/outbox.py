@@ -2,13 +2,13 @@
 
 Writes only; `notifications.delivery` sends the rows and `notifications.sweeper` finds the ones
 whose after-commit task never ran. Callers hand over everything an email needs (recipient,
-language, template, context, attachments, key): this app knows no domain.
+language, template, context, attachments, key), or, with `queue_deferred`, the name of a function
+their app registered and the ids it renders the email from at delivery: this app knows no domain.
 """
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -16,19 +16,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import tasks
+from . import deferred, tasks
 from .models import OutboundEmail
 from .policy import sweep_grace
-from .rendering import render_email
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file sent with an email. `mimetype` may carry parameters, e.g. "text/calendar; method=REQUEST"."""
-
-    filename: str
-    content: bytes | str
-    mimetype: str
+from .rendering import Attachment, encode_attachments, render_email
 
 
 @dataclass(frozen=True)
@@ -43,20 +34,6 @@ class EmailToQueue:
     context: dict[str, Any]
     attachments: Sequence[Attachment] = ()
     headers: dict[str, str] | None = field(default=None)
-
-
-def _encode_attachments(attachments: Iterable[Attachment]) -> list[dict[str, str]]:
-    encoded = []
-    for attachment in attachments:
-        content = attachment.content.encode() if isinstance(attachment.content, str) else attachment.content
-        encoded.append(
-            {
-                "filename": attachment.filename,
-                "mimetype": attachment.mimetype,
-                "content_b64": base64.b64encode(content).decode("ascii"),
-            }
-        )
-    return encoded
 
 
 def _check_kind(kind: str) -> None:
@@ -76,7 +53,7 @@ def _build_row(message: EmailToQueue, *, now) -> OutboundEmail:
         body_text=rendered.body_text,
         body_html=rendered.body_html,
         headers=dict(message.headers or {}),
-        attachments=_encode_attachments(message.attachments),
+        attachments=encode_attachments(message.attachments),
         created_at=now,
         next_attempt_at=now + sweep_grace(),
     )
@@ -125,6 +102,39 @@ def queue_email(
     if OutboundEmail.objects.filter(idempotency_key=idempotency_key).exists():
         return None
     return _insert_once(_build_row(message, now=timezone.now()))
+
+
+def queue_deferred(
+    *,
+    to: str,
+    language: str,
+    kind: str,
+    idempotency_key: str,
+    renderer: str,
+    data: dict[str, Any],
+) -> None:
+    """Write one email to the outbox that delivery renders (`notifications.deferred`), in one INSERT.
+
+    For callers holding a lock others wait on: nothing is rendered in their transaction. `data` is what the
+    renderer registered as `renderer` is handed (ids, JSON). A row with this idempotency key already there
+    wins quietly (ON CONFLICT DO NOTHING); the new row is delivered after commit.
+    """
+    _check_kind(kind)
+    deferred.check(renderer)
+    now = timezone.now()
+    row = OutboundEmail(
+        recipient=to,
+        language=language,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        renderer=renderer,
+        render_data=data,
+        created_at=now,
+        next_attempt_at=now + sweep_grace(),
+    )
+    OutboundEmail.objects.bulk_create([row], ignore_conflicts=True)
+    # The id is looked up after commit, outside the caller's lock; a row that was already there is not published.
+    transaction.on_commit(partial(_publish_keys, [idempotency_key], now))
 
 
 def queue_rendered_email(

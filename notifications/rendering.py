@@ -1,5 +1,7 @@
 """Turn a template name and a context into a subject, a plain-text body and an optional HTML body."""
 
+import base64
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -7,6 +9,30 @@ from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email. `mimetype` may carry parameters, e.g. "text/calendar; method=REQUEST"."""
+
+    filename: str
+    content: bytes | str
+    mimetype: str
+
+
+def encode_attachments(attachments: Iterable[Attachment]) -> list[dict[str, str]]:
+    """How attachments are stored on an outbox row: JSON, the content in base64."""
+    encoded = []
+    for attachment in attachments:
+        content = attachment.content.encode() if isinstance(attachment.content, str) else attachment.content
+        encoded.append(
+            {
+                "filename": attachment.filename,
+                "mimetype": attachment.mimetype,
+                "content_b64": base64.b64encode(content).decode("ascii"),
+            }
+        )
+    return encoded
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from enrollment import services
 from notifications.models import OutboundEmail
 from sessions.models import Resource
 from tests import factories
+from tests.notifications.content_support import deliver_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,7 @@ def test_cancelling_one_session_says_the_calendar_file_removes_it(clinician):
     session = factories.SessionFactory()
     services.register(user=clinician, sessions=[session], consent=True)
     services.cancel_registration(user=clinician, session=session)
+    deliver_queued()  # rendered when a worker delivers it
     row = OutboundEmail.objects.get(kind=OutboundEmail.Kind.CANCELLATION)
     assert "removes it from your calendar" in row.body_text
     assert "removes them" not in row.body_text + row.body_html

@@ -70,6 +70,13 @@ def register(*, user, sessions: Iterable[Session], consent: bool) -> Registratio
         _require_enrollment(user=user, series=series)
 
     with transaction.atomic():
+        if asks_consent:
+            # Before the lock: the learner's own row, which nobody in the queue behind them needs.
+            user.privacy_consent_version = settings.PRIVACY_POLICY_VERSION
+            user.privacy_consent_at = now
+            user.save(update_fields=["privacy_consent_version", "privacy_consent_at"])
+        # From here to the commit every learner picking these sessions waits: only the seat count, the
+        # registration rows and one outbox INSERT per email (rendered at delivery) happen under the lock.
         locked = locks.lock_sessions(session.pk for session in sessions)
         taken = locks.seats_taken(session.pk for session in locked)
         existing = {r.session_id: r for r in Registration.objects.filter(user=user, session__in=locked)}
@@ -94,10 +101,6 @@ def register(*, user, sessions: Iterable[Session], consent: bool) -> Registratio
             else:
                 taken[session.pk] = taken.get(session.pk, 0) + 1
                 result.registered.append(registration)
-        if asks_consent:
-            user.privacy_consent_version = settings.PRIVACY_POLICY_VERSION
-            user.privacy_consent_at = now
-            user.save(update_fields=["privacy_consent_version", "privacy_consent_at"])
         if result.registered:
             emails.registrations_confirmed(user=user, registrations=list(result.registered))
         for registration in result.waitlisted:

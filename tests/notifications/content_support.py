@@ -10,6 +10,7 @@ import icalendar
 import vobject
 from django.conf import settings
 
+from notifications.delivery import deliver
 from notifications.models import OutboundEmail
 
 # Thursday 14 March 2030, 12:00–13:00 Eastern Daylight Time (DST began on 10 March).
@@ -19,7 +20,17 @@ ONE_PM_ET = NOON_ET + dt.timedelta(hours=1)
 HREF = re.compile(r'href="([^"]*)"')
 
 
+def deliver_queued() -> None:
+    """Deliver what is queued, as the worker does after commit: emails rendered at delivery get their content then."""
+    for pk in (
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED).order_by("pk").values_list("pk", flat=True)
+    ):
+        deliver(outbound_id=pk)
+
+
 def rows(kind: str | None = None) -> list[OutboundEmail]:
+    """The outbox's rows (of one kind), in order, once delivered: what the recipients got."""
+    deliver_queued()
     queryset = OutboundEmail.objects.order_by("pk")
     if kind:
         queryset = queryset.filter(kind=kind)

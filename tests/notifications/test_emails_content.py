@@ -254,11 +254,12 @@ def test_the_delivered_message_has_a_text_body_an_html_alternative_and_the_invit
 
 
 @pytest.mark.parametrize("count", [2, 8])
-def test_the_summary_loads_the_series_of_every_session_in_one_query(clinician, hub, count):
+def test_the_summary_costs_one_insert_under_the_lock_and_is_rendered_from_one_query(clinician, hub, count):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from enrollment import emails
+    from notifications import deferred
     from sessions.models import Session
 
     series = factories.SeriesFactory(hub=hub)
@@ -271,11 +272,15 @@ def test_the_summary_loads_the_series_of_every_session_in_one_query(clinician, h
     for registration in registrations:
         registration.session = Session.objects.get(pk=registration.session_id)  # as locked: series not loaded
 
-    with CaptureQueriesContext(connection) as captured:
+    with CaptureQueriesContext(connection) as under_the_lock:
         emails.registrations_confirmed(user=clinician, registrations=registrations)
+    (row,) = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.REGISTRATION)
+    with CaptureQueriesContext(connection) as at_delivery:
+        rendered = deferred.render(renderer=row.renderer, data=row.render_data, language=row.language)
 
-    # Whatever the number of sessions: one query for their series; the rest is the outbox writing one row.
-    series_queries = [query for query in captured.captured_queries if 'FROM "series_series"' in query["sql"]]
-    assert len(series_queries) == 1
-    assert len([query for query in captured.captured_queries if query["sql"].startswith("INSERT")]) == 1
+    # Whatever the number of sessions, in the service's transaction: the INSERT of the outbox row, nothing else.
+    assert [query["sql"].split()[0] for query in under_the_lock.captured_queries] == ["INSERT"]
+    # At delivery: the registrations with their person, sessions and series, in one query.
+    assert len(at_delivery.captured_queries) == 1
+    assert rendered.email.subject == f"You are registered for {count} sessions"
     assert len(rows(OutboundEmail.Kind.REGISTRATION)) == 1

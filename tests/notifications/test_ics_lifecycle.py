@@ -14,7 +14,15 @@ from notifications import ics
 from notifications.models import OutboundEmail
 from sessions import services as session_services
 from tests import factories
-from tests.notifications.content_support import NOON_ET, ONE_PM_ET, calendar_attachment, events, method, rows
+from tests.notifications.content_support import (
+    NOON_ET,
+    ONE_PM_ET,
+    calendar_attachment,
+    deliver_queued,
+    events,
+    method,
+    rows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +36,7 @@ def test_register_reschedule_cancel_keeps_the_uid_and_raises_the_sequence(clinic
     series = factories.SeriesFactory(hub=hub)
     session = factories.SessionFactory(series=series, title="Grief", starts_at=NOON_ET, ends_at=ONE_PM_ET)
     services.register(user=clinician, sessions=[session], consent=True)
+    deliver_queued()  # the invitation goes out (rendered) before staff move the session, as after its commit
     later = NOON_ET + dt.timedelta(days=2)
     session_services.reschedule_session(session=session, starts_at=later, ends_at=later + dt.timedelta(hours=1))
     session_services.cancel_session(session=session)

@@ -13,6 +13,7 @@ from notifications.models import OutboundEmail
 from series.models import Series
 from sessions.models import Presenter, Resource, Session
 from tests import factories
+from tests.notifications.content_support import deliver_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,7 @@ def test_emails_are_written_in_the_learners_language(clinician, bilingual, langu
 
     services.enroll(user=clinician, series=bilingual, key="")
     services.register(user=clinician, sessions=[session], consent=True)
+    deliver_queued()  # rendered when a worker delivers them
 
     confirmation = OutboundEmail.objects.get(kind=OutboundEmail.Kind.CONFIRMATION)
     registration = OutboundEmail.objects.get(kind=OutboundEmail.Kind.REGISTRATION)
@@ -130,6 +132,7 @@ def test_an_english_speaker_gets_a_french_only_series_in_french(clinician, frenc
     clinician.preferred_language = "en"
     clinician.save()
     services.enroll(user=clinician, series=french_only, key="")
+    deliver_queued()
     row = OutboundEmail.objects.get(kind=OutboundEmail.Kind.CONFIRMATION)
     assert row.language == "en"
     assert "Communauté de pratique francophone" in row.body_text
