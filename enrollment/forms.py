@@ -5,6 +5,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import format_session_when
+from core.forms import FastCheckboxSelectMultiple
+from core.page_cache import programme_fragment
 from sessions.models import Session
 
 
@@ -24,6 +26,12 @@ class EnrollmentKeyForm(forms.Form):
             )
         else:
             self.fields["key"].help_text = gettext("Capital or small letters both work.")
+
+
+def blank_key_form(*, auto_id: str) -> str:
+    """The empty key box, as every page that offers one shows it: the same for everyone, so rendered once per
+    language (the CSRF token is the page's own, outside it)."""
+    return programme_fragment(f"key-form:{auto_id}", lambda: EnrollmentKeyForm(auto_id=auto_id).render())
 
 
 def session_when(session: Session) -> str:
@@ -59,7 +67,9 @@ class RegistrationForm(forms.Form):
     sessions = forms.TypedMultipleChoiceField(
         label=_("Choose your sessions"),
         coerce=int,
-        widget=forms.CheckboxSelectMultiple,
+        # The session picker is drawn on every visit to it: the same markup as Django's widget, without a
+        # template rendered for every session.
+        widget=FastCheckboxSelectMultiple,
         error_messages={"required": _("Pick at least one session.")},
     )
 

@@ -22,7 +22,7 @@ from series.models import Series
 
 from . import queries, services
 from .credits import credit_summary, learner_series_credits
-from .forms import EnrollmentKeyForm, RegistrationForm
+from .forms import EnrollmentKeyForm, RegistrationForm, blank_key_form
 from .key_limits import begin_key_guess
 from .models import Enrollment, Registration
 from .registration import registration_state, with_registration_facts
@@ -32,7 +32,10 @@ STATE_REFUSED_STATUS = 409  # a POST to a series that takes nothing now: nothing
 
 
 def _published_series(slug: str) -> Series:
-    return get_object_or_404(Series.objects.select_related("hub"), slug=slug, status=Series.Status.PUBLISHED)
+    """With the facts `registration_state` needs, read in the same query (else each call would read them again)."""
+    return get_object_or_404(
+        with_registration_facts(Series.objects.select_related("hub")), slug=slug, status=Series.Status.PUBLISHED
+    )
 
 
 def _client_address(request) -> str:
@@ -315,7 +318,7 @@ def my_learning(request):
             "summary": summary,
             "mainpro_year": summary.current_mainpro_year(today=timezone.localdate()),
             "documents": list(certificate_queries.documents_of(user=request.user)),
-            "key_form": EnrollmentKeyForm(auto_id="mylearning_%s"),
+            "key_form": blank_key_form(auto_id="mylearning_%s"),
         },
     )
 

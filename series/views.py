@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from core.page_cache import programme_fragment, programme_value
 from enrollment import catalog as queries
-from enrollment.forms import EnrollmentKeyForm
+from enrollment.forms import blank_key_form
 from enrollment.queries import next_registrations
 from enrollment.registration import registration_state
 
@@ -44,7 +44,7 @@ def home(request):
         request,
         "series/home.html",
         {
-            "key_form": EnrollmentKeyForm(auto_id="home_%s"),
+            "key_form": blank_key_form(auto_id="home_%s"),
             "next_registrations": next_registrations(user=request.user, now=now)
             if request.user.is_authenticated
             else [],

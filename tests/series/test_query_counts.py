@@ -92,3 +92,43 @@ def test_session_page_for_a_signed_in_registrant_query_count(client, clinician, 
         response = client.get(session.get_absolute_url())
 
     assert response.status_code == 200
+
+
+SIGNED_IN_PAGES = {
+    "home": lambda series: "/",
+    "catalog": lambda series: "/series/",
+    "series": lambda series: series.get_absolute_url(),
+    "my learning": lambda series: "/me/",
+    "session picker": lambda series: f"/series/{series.slug}/register/",
+}
+
+
+def _signed_in_learner(client, clinician, series):
+    EnrollmentFactory(series=series, user=clinician)
+    for session in series.sessions.all():
+        RegistrationFactory(session=session, user=clinician)
+    client.force_login(clinician)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scale", [1, 10])
+@pytest.mark.parametrize("page", SIGNED_IN_PAGES.keys())
+def test_signed_in_page_query_count_does_not_grow_with_data(client, clinician, django_assert_num_queries, scale, page):
+    _hub, series, _session = _programme(scale)
+    _signed_in_learner(client, clinician, series)
+    url = SIGNED_IN_PAGES[page](series)
+    assert client.get(url).status_code == 200  # the parts every learner shares are rendered and kept
+
+    # Each page: 1. the signed-in learner  2. the hubs they have a role in (the header's "Manage <hub>" entries)
+    # home: 3. their next sessions.  catalog: nothing else (the list is shared).
+    # series: 3. their enrollment and upcoming seats in it (the series and its sessions are shared).
+    # my learning: 3. their registrations with sessions and series  4. the materials  5. accreditations
+    #   6. enrollments  7. documents  8. case presentations.
+    # picker: 3. the series with its registration facts  4. their enrollment  5. the sessions left with seats taken
+    #   6. their registrations in the series.
+    expected = {"home": 3, "catalog": 2, "series": 3, "my learning": 8, "session picker": 6}[page]
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert "Sign out" in response.content.decode()
