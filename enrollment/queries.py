@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.i18n import localized
+from core.i18n import field_in, localized
 from series.models import Series
 from sessions.models import Resource, Session
 
@@ -137,13 +138,22 @@ def my_learning(*, user, now: dt.datetime | None = None) -> MyLearning:
     return result
 
 
+def _next_session_fields() -> list[str]:
+    """What the home page shows of a next session; modeltranslation does not widen `only()` across a relation,
+    so the title is named in every language."""
+    titles = [field_in("title", code) for code, _label in settings.LANGUAGES]
+    return [f"session__{name}" for name in ("id", "series_id", "title", *titles, "starts_at", "ends_at", "status")]
+
+
 def next_registrations(*, user, now: dt.datetime | None = None, limit: int = 3) -> list[Registration]:
-    """The learner's next sessions (seat held, not over, not cancelled), soonest first: one query."""
+    """The learner's next sessions (seat held, not over, not cancelled), soonest first, with what the home page
+    shows of each (title in both languages, times): one query, read on every visit to the home page."""
     now = now or timezone.now()
     return list(
         Registration.objects.filter(user=user, session__ends_at__gt=now, session__status=Session.Status.SCHEDULED)
         .registered()
-        .select_related("session__series")
+        .select_related("session")
+        .only("pk", "session_id", "status", *_next_session_fields())
         .order_by("session__starts_at", "pk")[:limit]
     )
 

@@ -9,7 +9,7 @@ from django.test import Client
 from enrollment.models import Enrollment
 from series.models import Series
 from tests.admin_form import change_form
-from tests.factories import EnrollmentFactory, SeriesFactory, SessionFactory, UserFactory
+from tests.factories import EnrollmentFactory, RegistrationFactory, SeriesFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +169,20 @@ def test_each_filter_and_page_gets_its_own_rendering(learner):
 
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
     assert "Program 01" in french_only and "Program 00" not in french_only
+
+
+def test_a_francophone_sees_their_next_sessions_in_french(client, series, django_assert_num_queries):
+    session = series.sessions.get()
+    session.title_fr = "La douleur en fin de vie"
+    session.save()
+    francophone = UserFactory(email="denise@example.org", preferred_language="fr")
+    RegistrationFactory(session=session, user=francophone)
+    client.force_login(francophone)
+    _text(client, "/")
+
+    # 1. the learner  2. their next sessions (both titles read with them)  3. the hubs they have a role in
+    with django_assert_num_queries(3):
+        home = _text(client, "/")
+
+    assert "Vos prochaines séances" in home
+    assert "La douleur en fin de vie" in home
