@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from django.db import connection
 from django.db.models import (
-    Count,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -31,7 +30,7 @@ from sessions.models import Session
 from sessions.queries import public_sessions, with_schedule_facts
 
 from .models import Enrollment, Registration
-from .queries import waitlist_position
+from .queries import enrollment_waitlist_position
 from .registration import (
     attach_series_facts,
     open_for_registration_q,
@@ -97,39 +96,36 @@ def series_for_page(*, slug: str) -> Series | None:
     )
 
 
-def viewer_place(*, series: Series, viewer) -> dict:
-    """Where a signed-in viewer stands in a series, as `with_viewer_facts` names it: one query."""
-    return with_viewer_facts(Series.objects.filter(pk=series.pk), viewer=viewer).values(
-        "viewer_enrollment_status", "viewer_waitlist_position", "viewer_upcoming_count"
-    )[0]
+def viewer_place(*, series: Series, viewer, now: dt.datetime | None = None) -> dict:
+    """Where a signed-in viewer stands in a series (what `series_actions` shows): their enrollment's status, their
+    place on its waitlist, and how many of its sessions still to come they hold a seat in. One query (two for
+    someone on the waitlist).
 
-
-def with_viewer_facts(queryset: QuerySet[Series], *, viewer, now: dt.datetime | None = None) -> QuerySet[Series]:
-    """The viewer's enrollment in each series (status, place on its waitlist) and how many of its sessions
-    still to come they hold a seat in, as subqueries of the series' own query."""
+    Written in SQL: it runs on every signed-in visit to a series page, and the ORM spends some fifty times
+    longer building these subqueries than the database spends answering them.
+    """
     now = now or timezone.now()
-    mine = (
-        Enrollment.objects.filter(series=OuterRef("pk"), user=viewer)
-        .exclude(status=Enrollment.Status.WITHDRAWN)
-        .order_by()
+    enrollment, registration, session = (
+        connection.ops.quote_name(model._meta.db_table) for model in (Enrollment, Registration, Session)
     )
-    upcoming = (
-        Registration.objects.filter(
-            user=viewer, session__series=OuterRef("pk"), session__ends_at__gt=now, status=Registration.Status.REGISTERED
-        )
-        .order_by()
-        .values("user")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
+    mine = f"FROM {enrollment} e WHERE e.user_id = %s AND e.series_id = %s AND e.status <> %s ORDER BY e.id LIMIT 1"
+    seats = (
+        f"FROM {registration} r INNER JOIN {session} s ON s.id = r.session_id"
+        " WHERE r.user_id = %s AND s.series_id = %s AND s.ends_at > %s AND r.status = %s"
     )
-    return queryset.annotate(
-        viewer_enrollment_status=Subquery(mine.values("status")[:1]),
-        viewer_waitlist_position=Subquery(
-            mine.annotate(position=waitlist_position(Enrollment, within="series")).values("position")[:1],
-            output_field=IntegerField(),
-        ),
-        viewer_upcoming_count=Coalesce(Subquery(upcoming, output_field=IntegerField()), Value(0)),
-    )
+    # Table names come from the models, every value is a parameter.
+    sql = f"SELECT (SELECT e.id {mine}), (SELECT e.status {mine}), (SELECT COUNT(*) {seats})"  # noqa: S608
+    params = [
+        *(viewer.pk, series.pk, Enrollment.Status.WITHDRAWN.value) * 2,
+        *(viewer.pk, series.pk, now, Registration.Status.REGISTERED.value),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        enrollment_id, status, upcoming = cursor.fetchone()
+    position = None
+    if status == Enrollment.Status.WAITLISTED:
+        position = enrollment_waitlist_position(enrollment=Enrollment(pk=enrollment_id, status=status))
+    return {"viewer_enrollment_status": status, "viewer_waitlist_position": position, "viewer_upcoming_count": upcoming}
 
 
 def prefetch_series_page(series: Series) -> Series:

@@ -65,7 +65,7 @@ def registration_panel(context, session):
 
 def _viewer_place(series: Series, user) -> tuple[str | None, int, int | None]:
     """The viewer's enrollment status in the series, their upcoming seats in it and their place on its waitlist:
-    from the annotations of `catalog.with_viewer_facts` when the series has them, else two or three queries."""
+    from what `catalog.viewer_place` set on the series when it has it, else two or three queries."""
     if user is None:
         return None, 0, None
     if hasattr(series, "viewer_enrollment_status"):

@@ -186,3 +186,29 @@ def test_a_francophone_sees_their_next_sessions_in_french(client, series, django
 
     assert "Vos prochaines séances" in home
     assert "La douleur en fin de vie" in home
+
+
+def test_the_series_page_says_where_the_learner_stands(learner, series, clinician):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    EnrollmentFactory(series=series, user=clinician)
+    RegistrationFactory(session=series.sessions.get(), user=clinician)
+    full = SeriesFactory(title="Full Community", slug="full", capacity=1)
+    SessionFactory(series=full, days_from_now=4)
+    EnrollmentFactory(series=full, user=UserFactory())
+    earlier = timezone.now() - dt.timedelta(hours=2)
+    for minutes, user in ((0, UserFactory()), (5, clinician)):
+        EnrollmentFactory(
+            series=full,
+            user=user,
+            status=Enrollment.Status.WAITLISTED,
+            waitlisted_at=earlier + dt.timedelta(minutes=minutes),
+        )
+
+    enrolled = _text(learner, "/series/ltc/")
+    waiting = _text(learner, "/series/full/")
+
+    assert "You are enrolled" in enrolled and "You are registered for 1 upcoming session." in enrolled
+    assert "You are number 2 on its waitlist" in waiting
