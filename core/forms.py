@@ -31,9 +31,12 @@ def _attrs(attrs: dict) -> SafeString:
     )
 
 
-class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     """Django's CheckboxSelectMultiple, written out in Python: the same markup as its templates (no option groups),
-    without rendering three templates for every option."""
+    without rendering three templates for every option.
+
+    The class keeps Django's name: a field's `widget_type` comes from it, and includes/field.html draws a
+    fieldset with its legend for "checkboxselectmultiple"."""
 
     def render(self, name, value, attrs=None, renderer=None):
         context = self.get_context(name, value, attrs)["widget"]

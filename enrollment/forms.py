@@ -4,8 +4,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core import forms as core_forms
 from core.formatting import format_session_when
-from core.forms import FastCheckboxSelectMultiple
 from core.page_cache import programme_fragment
 from sessions.models import Session
 
@@ -69,7 +69,7 @@ class RegistrationForm(forms.Form):
         coerce=int,
         # The session picker is drawn on every visit to it: the same markup as Django's widget, without a
         # template rendered for every session.
-        widget=FastCheckboxSelectMultiple,
+        widget=core_forms.CheckboxSelectMultiple,
         error_messages={"required": _("Pick at least one session.")},
     )
 
