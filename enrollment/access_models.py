@@ -53,6 +53,32 @@ class JoinRequest(models.Model):
     def __str__(self):
         return f"{self.user} · {self.series}"
 
+    def leave_pending(self, state: str, *, now, by=None, message: str = "") -> bool:
+        """The one place a request is decided or withdrawn: a conditional UPDATE claims it, so of two decisions
+        made at once (two reviewers, a decision and a withdrawal) exactly one wins. False when it was not pending."""
+        changes = {"state": state, "decided_at": now, "decided_by": by, "message": message}
+        claimed = JoinRequest.objects.filter(pk=self.pk, state=self.State.PENDING).update(**changes) == 1
+        if claimed:
+            for name, value in changes.items():
+                setattr(self, name, value)
+        return claimed
+
+    def ask_again(self, *, note: str, now) -> bool:
+        """After a decline, a withdrawal or leaving the series: the same row waits again, as a new request."""
+        changes = {
+            "state": self.State.PENDING,
+            "note": note,
+            "requested_at": now,
+            "decided_at": None,
+            "decided_by": None,
+            "message": "",
+        }
+        reopened = JoinRequest.objects.filter(pk=self.pk).exclude(state=self.State.PENDING).update(**changes) == 1
+        if reopened:
+            for name, value in changes.items():
+                setattr(self, name, value)
+        return reopened
+
 
 def new_invitation_token() -> str:
     return secrets.token_urlsafe(32)

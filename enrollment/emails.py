@@ -21,6 +21,8 @@ Idempotency keys decide what "the same email" means:
 - `update:<registration>:<sequence>`: the session's calendar sequence, bumped by every reschedule or cancellation.
 - `reminder-24h:<registration>:<sequence>`, `reminder-1h:…`: a moved session is reminded of again at its new time.
 - `recording:<registration>`: the materials once.
+- `join-approved:<request>:<t>`, `join-declined:<request>:<t>` where `<t>` is the moment of the decision: one
+  answer per decision, and a new one when the person asks again and is answered again.
 """
 
 import hashlib
@@ -42,7 +44,7 @@ from notifications.outbox import Attachment, EmailToQueue, queue_deferred
 from sessions.models import Resource, Session
 
 from .calendar import absolute, session_event
-from .models import Enrollment, Registration
+from .models import Enrollment, JoinRequest, Registration
 
 INVITE_FILENAME = "echo-sessions.ics"
 CANCEL_FILENAME = "echo-cancelled.ics"
@@ -276,6 +278,66 @@ def register_renderers() -> None:
     deferred.register(WAITLIST_JOINED, _waitlist_joined_content)
     deferred.register(PROMOTED, _promoted_content)
     deferred.register(REGISTRATIONS_CANCELLED, _registrations_cancelled_content)
+
+
+def _decision_stamp(join_request: JoinRequest) -> int:
+    return int(join_request.decided_at.timestamp() * 1_000_000)
+
+
+def _decision_context(join_request: JoinRequest) -> dict[str, Any]:
+    series = join_request.series
+    return {
+        **recipient_context(join_request.user),
+        "series": series,
+        "series_url": absolute(series.get_absolute_url()),
+        "message": join_request.message,
+        "note": join_request.note,
+    }
+
+
+def join_request_approved(
+    *, join_request: JoinRequest, enrollment: Enrollment, registrations: Sequence[Registration] = ()
+) -> None:
+    """Approved: the link to pick sessions, or the sessions the approval registered them for, or the waitlist."""
+    user = join_request.user
+    ordered = sorted(registrations, key=lambda registration: registration.session.starts_at)
+    queue_email(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.JOIN_REQUEST,
+        idempotency_key=f"join-approved:{join_request.pk}:{_decision_stamp(join_request)}",
+        template="enrollment/email/join_approved",
+        context={
+            **_decision_context(join_request),
+            "waitlisted": enrollment.status == Enrollment.Status.WAITLISTED,
+            "picker_url": absolute(reverse("enrollment:register", args=[join_request.series.slug])),
+            "registered": [
+                session_item(r.session, with_join_link=False)
+                for r in ordered
+                if r.status == Registration.Status.REGISTERED
+            ],
+            "session_waitlists": [
+                session_item(r.session, with_join_link=False)
+                for r in ordered
+                if r.status == Registration.Status.WAITLISTED
+            ],
+        },
+    )
+
+
+def join_request_declined(*, join_request: JoinRequest) -> None:
+    user = join_request.user
+    queue_email(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.JOIN_REQUEST,
+        idempotency_key=f"join-declined:{join_request.pk}:{_decision_stamp(join_request)}",
+        template="enrollment/email/join_declined",
+        context={
+            **_decision_context(join_request),
+            "catalog_url": absolute(reverse("series:catalog")),
+        },
+    )
 
 
 # --- emails decided by the session's own life: changes, reminders, materials ---------------------------------------

@@ -80,12 +80,47 @@ class RegistrationForm(forms.Form):
         # The legend is an instruction; "(required)" after it read like an error already made.
         self.fields["sessions"].show_required = False
         if ask_consent:
-            self.fields["consent"] = forms.BooleanField(
-                label=format_html(
-                    gettext('I agree to the <a href="{url}">privacy policy</a>.'), url=reverse("privacy")
-                ),
-                error_messages={"required": _("Please agree to the privacy policy to register.")},
+            self.fields["consent"] = privacy_consent_field(
+                required_message=_("Please agree to the privacy policy to register.")
             )
 
     def chosen_sessions(self) -> list[Session]:
         return [self.available[pk] for pk in self.cleaned_data["sessions"]]
+
+
+def privacy_consent_field(*, required_message) -> forms.BooleanField:
+    return forms.BooleanField(
+        label=format_html(gettext('I agree to the <a href="{url}">privacy policy</a>.'), url=reverse("privacy")),
+        error_messages={"required": required_message},
+    )
+
+
+class JoinRequestForm(forms.Form):
+    """Asking to join a series by approval: an optional note to the reviewers, and consent when not yet given."""
+
+    note = forms.CharField(
+        label=_("Note to the reviewers (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Why you would like to join, or anything the hub should know. At most 1,000 characters."),
+    )
+
+    def __init__(self, *args, ask_consent: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ask_consent:
+            self.fields["consent"] = privacy_consent_field(
+                required_message=_("Please agree to the privacy policy to ask to join.")
+            )
+
+
+class JoinDecisionForm(forms.Form):
+    """Staff's optional message with a decision on requests to join, sent in the email to each person."""
+
+    message = forms.CharField(
+        label=_("Message to the people you answer (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Included in the email each person receives, for example when the series starts or why not."),
+    )

@@ -1,8 +1,8 @@
 """Whether a series takes registrations now, and how to say so: the one place that decides it.
 
-The catalog badge ("Registration open", "Registration opens on 3 March", "Full", "Registration
-closed"), the sentence on the enrollment pages ("Registration for this series closed on …") and the
-rule the services enforce all come from `registration_state`. It counts enrollments and reads the
+The catalog badge ("Registration open", "Registration by approval", "Registration opens on 3 March",
+"Full", "Registration closed"), the sentence on the enrollment pages ("Registration for this series closed
+on …") and the rule the services enforce all come from `registration_state`. It counts enrollments and reads the
 series' sessions, so it lives here, above both. Listing queries annotate the facts it needs
 (`with_registration_facts`) so a page of fifty series costs one query, not fifty; given a bare
 Series, it reads them itself.
@@ -89,6 +89,8 @@ class Availability:
         """The badge: short, the same on every card."""
         if self.state == RegistrationState.NOT_YET_OPEN:
             return gettext("Registration opens on %(date)s") % {"date": format_day_month(self.opens_at)}
+        if self.state == RegistrationState.OPEN and self.series.registration_mode == Series.RegistrationMode.APPROVAL:
+            return str(Series.RegistrationMode.APPROVAL.label)
         return str(self.state.label)
 
     @property

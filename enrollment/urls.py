@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, join_views, views
 
 app_name = "enrollment"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("series/<slug:slug>/enroll/", views.enroll, name="enroll"),
     path("series/<slug:slug>/register/", views.register, name="register"),
     path("series/<slug:slug>/register/done/", views.registered, name="registered"),
+    path("series/<slug:slug>/ask/", join_views.ask_to_join, name="ask_to_join"),
+    path("series/<slug:slug>/ask/withdraw/", join_views.withdraw_join_request, name="withdraw_join_request"),
 ]

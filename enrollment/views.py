@@ -20,7 +20,7 @@ from core.formatting import format_time
 from core.ratelimit import Lockout
 from series.models import Series
 
-from . import queries, services
+from . import join_queue, queries, services
 from .credits import credit_summary, learner_series_credits
 from .forms import EnrollmentKeyForm, RegistrationForm, blank_key_form
 from .key_limits import begin_key_guess
@@ -97,6 +97,17 @@ def _after_enrollment(request, enrollment: Enrollment):
     return redirect("enrollment:register", slug=series.slug)
 
 
+def _asks_first(series: Series, enrollment: Enrollment | None) -> bool:
+    """A series by approval, and the viewer is not in it: they ask to join rather than enroll or register."""
+    in_series = enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN
+    return series.registration_mode == Series.RegistrationMode.APPROVAL and not in_series
+
+
+def _to_ask_to_join(request, series: Series):
+    messages.info(request, _("This series registers by approval: ask to join, and you will be told by email."))
+    return redirect("enrollment:ask_to_join", slug=series.slug)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def enroll(request, slug):
@@ -105,6 +116,8 @@ def enroll(request, slug):
     enrollment = queries.enrollment_for(user=request.user, series=series)
     if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
         return redirect("enrollment:register", slug=series.slug)
+    if _asks_first(series, enrollment):
+        return _to_ask_to_join(request, series)
     availability = registration_state(series)
     needs_key = series.registration_mode == Series.RegistrationMode.KEY
     if series.registration_mode == Series.RegistrationMode.OPEN and not availability.is_full:
@@ -194,6 +207,8 @@ def register(request, slug):
         context["waitlist_position"] = queries.enrollment_waitlist_position(enrollment=enrollment)
         return render(request, "enrollment/register.html", context)
     enrolled = enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE
+    if _asks_first(series, enrollment):
+        return _to_ask_to_join(request, series)
     if series.registration_mode == Series.RegistrationMode.KEY and not enrolled:
         messages.info(request, _("This series needs an enrollment key. Enter it to pick your sessions."))
         return redirect("enrollment:enroll", slug=series.slug)
@@ -318,6 +333,7 @@ def my_learning(request):
             "summary": summary,
             "mainpro_year": summary.current_mainpro_year(today=timezone.localdate()),
             "documents": list(certificate_queries.documents_of(user=request.user)),
+            "join_requests": join_queue.requests_of(user=request.user),
             "key_form": blank_key_form(auto_id="mylearning_%s"),
         },
     )

@@ -6,7 +6,7 @@ objects; adding one without covering it there fails that test.
 
 from django.urls import path
 
-from .manage_views import dashboard, export, invitations, members, spokes
+from .manage_views import dashboard, export, invitations, join_requests, members, spokes
 
 app_name = "manage"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("memberships/<int:membership_id>/approve/", members.membership_approve, name="membership_approve"),
     path("memberships/<int:membership_id>/decline/", members.membership_decline, name="membership_decline"),
     path("memberships/<int:membership_id>/remove/", members.membership_remove, name="membership_remove"),
+    path("series-requests/", join_requests.join_requests, name="join_requests"),
+    path("series-requests/decide/", join_requests.join_requests_decide, name="join_requests_decide"),
     path("invitations/new/", invitations.invite, name="invite"),
     path("invitations/<int:invitation_id>/revoke/", invitations.invitation_revoke, name="invitation_revoke"),
 ]

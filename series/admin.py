@@ -157,6 +157,7 @@ class SeriesAdmin(HubScopedAdminMixin, ProgrammingToolsMixin, SeriesDocumentsMix
             {
                 "fields": (
                     "registration_mode",
+                    "approval_registers_all",
                     "registration_opens_at",
                     "registration_closes_at",
                     "capacity",

@@ -18,14 +18,22 @@ Every email is written to the outbox by ``enrollment.emails`` inside the same
 transaction as the change that causes it.
 
 By topic: ``keys`` (finding and using enrollment keys), ``enrollments`` (joining a series and its
-waitlist), ``seats`` (picking sessions, waitlists, cancelling, leaving), ``attendance`` (minutes
-from a participant report, staff adjustments), ``locks`` (the row locks and the counts read under them). Callers use
+waitlist), ``join_requests`` (asking to join a series by approval, and staff's decision), ``seats``
+(picking sessions, waitlists, cancelling, leaving), ``attendance`` (minutes from a participant report,
+staff adjustments), ``locks`` (the row locks and the counts read under them). Callers use
 the names below (``from enrollment import services``; ``services.register(...)``).
 """
 
 from .attendance import AdjustmentResult, AttendanceResult, adjust_attendance, record_attendance
 from .enrollments import enroll, enroll_by_key, promote_enrollments_from_waitlist
 from .errors import EnrollmentError, InvalidKey
+from .join_requests import (
+    DecisionResult,
+    approve_join_requests,
+    ask_to_join,
+    decline_join_requests,
+    withdraw_join_request,
+)
 from .keys import check_code_free, find_active_key, generate_key
 from .seats import (
     RegistrationResult,
@@ -44,6 +52,11 @@ __all__ = [
     "generate_key",
     "AdjustmentResult",
     "AttendanceResult",
+    "DecisionResult",
+    "approve_join_requests",
+    "ask_to_join",
+    "decline_join_requests",
+    "withdraw_join_request",
     "adjust_attendance",
     "EnrollmentError",
     "InvalidKey",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -59,18 +61,26 @@ def enroll_locked(*, user, series: Series, key: str | None, notify: bool, admitt
         if key_used is not None:
             keys.check_window(key=key_used, now=now)
             keys.consume(key=key_used)
-        full = series.capacity is not None and locks.active_enrollments(series.pk) >= series.capacity
-        status = Enrollment.Status.WAITLISTED if full else Enrollment.Status.ACTIVE
-        if enrollment is None:
-            enrollment = Enrollment.objects.create(
-                user=user, series=series, key=key_used, status=status, waitlisted_at=now if full else None
-            )
-        else:
-            enrollment.key = key_used or enrollment.key
-            enrollment.move_to(status, now=now, also=("key",))
-        if notify and status == Enrollment.Status.ACTIVE:
+        enrollment = take_place_locked(user=user, series=series, enrollment=enrollment, key=key_used, now=now)
+        if notify and enrollment.status == Enrollment.Status.ACTIVE:
             emails.enrollment_confirmed(enrollment=enrollment)
         return enrollment
+
+
+def take_place_locked(*, user, series: Series, enrollment: Enrollment | None, key=None, now: dt.datetime) -> Enrollment:
+    """A place in the series, or its waitlist when full; `enrollment` is the person's row if any (withdrawn).
+
+    The caller holds the series lock, and has checked the person is not already in (or waiting for) the series.
+    """
+    full = series.capacity is not None and locks.active_enrollments(series.pk) >= series.capacity
+    status = Enrollment.Status.WAITLISTED if full else Enrollment.Status.ACTIVE
+    if enrollment is None:
+        return Enrollment.objects.create(
+            user=user, series=series, key=key, status=status, waitlisted_at=now if full else None
+        )
+    enrollment.key = key or enrollment.key
+    enrollment.move_to(status, now=now, also=("key",))
+    return enrollment
 
 
 def ensure_self_service(series: Series) -> None:

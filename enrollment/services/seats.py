@@ -72,40 +72,53 @@ def register(*, user, sessions: Iterable[Session], consent: bool) -> Registratio
     with transaction.atomic():
         if asks_consent:
             # Before the lock: the learner's own row, which nobody in the queue behind them needs.
-            user.privacy_consent_version = settings.PRIVACY_POLICY_VERSION
-            user.privacy_consent_at = now
-            user.save(update_fields=["privacy_consent_version", "privacy_consent_at"])
+            record_privacy_consent(user=user, now=now)
         # From here to the commit every learner picking these sessions waits: only the seat count, the
         # registration rows and one outbox INSERT per email (rendered at delivery) happen under the lock.
         locked = locks.lock_sessions(session.pk for session in sessions)
         taken = locks.seats_taken(session.pk for session in locked)
-        existing = {r.session_id: r for r in Registration.objects.filter(user=user, session__in=locked)}
-        result = RegistrationResult()
-        for session in locked:
-            registration = existing.get(session.pk)
-            if registration is not None and registration.status != Registration.Status.CANCELLED:
-                registration.session = session
-                result.already.append(registration)
-                continue
-            full = session.capacity is not None and taken.get(session.pk, 0) >= session.capacity
-            status = Registration.Status.WAITLISTED if full else Registration.Status.REGISTERED
-            if registration is None:
-                registration = Registration.objects.create(
-                    user=user, session=session, status=status, waitlisted_at=now if full else None
-                )
-            else:
-                registration.move_to(status, now=now)
+        return take_seats_locked(user=user, sessions=locked, taken=taken, now=now)
+
+
+def record_privacy_consent(*, user, now: dt.datetime) -> None:
+    user.privacy_consent_version = settings.PRIVACY_POLICY_VERSION
+    user.privacy_consent_at = now
+    user.save(update_fields=["privacy_consent_version", "privacy_consent_at"])
+
+
+def take_seats_locked(*, user, sessions: list[Session], taken: dict[int, int], now: dt.datetime) -> RegistrationResult:
+    """A seat in each session, or its waitlist when full, and the emails that say so.
+
+    The caller holds the lock on `sessions` and counted `taken` under it; `taken` is updated with the
+    seats given here, so one transaction can seat several people in turn.
+    """
+    existing = {r.session_id: r for r in Registration.objects.filter(user=user, session__in=sessions)}
+    result = RegistrationResult()
+    for session in sessions:
+        registration = existing.get(session.pk)
+        if registration is not None and registration.status != Registration.Status.CANCELLED:
             registration.session = session
-            if full:
-                result.waitlisted.append(registration)
-            else:
-                taken[session.pk] = taken.get(session.pk, 0) + 1
-                result.registered.append(registration)
-        if result.registered:
-            emails.registrations_confirmed(user=user, registrations=list(result.registered))
-        for registration in result.waitlisted:
-            emails.waitlist_joined(registration=registration)
-        return result
+            result.already.append(registration)
+            continue
+        full = session.capacity is not None and taken.get(session.pk, 0) >= session.capacity
+        status = Registration.Status.WAITLISTED if full else Registration.Status.REGISTERED
+        if registration is None:
+            registration = Registration.objects.create(
+                user=user, session=session, status=status, waitlisted_at=now if full else None
+            )
+        else:
+            registration.move_to(status, now=now)
+        registration.session = session
+        if full:
+            result.waitlisted.append(registration)
+        else:
+            taken[session.pk] = taken.get(session.pk, 0) + 1
+            result.registered.append(registration)
+    if result.registered:
+        emails.registrations_confirmed(user=user, registrations=list(result.registered))
+    for registration in result.waitlisted:
+        emails.waitlist_joined(registration=registration)
+    return result
 
 
 def _series_waitlisted() -> EnrollmentError:

@@ -4,7 +4,7 @@ The catalog templates (series, sessions) load these tags, so the join link and
 "you are registered" states come from one place. Each tag costs a fixed number of queries: none for visitors; for a
 signed-in learner one (registration_panel), and none (series_actions) given a series read by
 enrollment.catalog.series_for_page for that viewer, which annotates their enrollment and seats (any other
-series costs series_actions two or three).
+series costs series_actions two or three, and one more for a series by approval).
 """
 
 from urllib.parse import urlencode
@@ -13,7 +13,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from enrollment.models import Enrollment, Registration
+from enrollment.models import Enrollment, JoinRequest, Registration
 from enrollment.queries import enrollment_waitlist_position
 from enrollment.registration import registration_state
 from series.models import Series
@@ -82,6 +82,15 @@ def _viewer_place(series: Series, user) -> tuple[str | None, int, int | None]:
     return enrollment.status, upcoming_count, enrollment_waitlist_position(enrollment=enrollment)
 
 
+def _viewer_request(series: Series, user) -> tuple[str | None, object]:
+    """The state of the viewer's request to join a series by approval, and when they asked: one query, made only
+    for a series by approval that the viewer is not in."""
+    if user is None:
+        return None, None
+    found = JoinRequest.objects.filter(user=user, series=series).values_list("state", "requested_at").first()
+    return found or (None, None)
+
+
 @register.inclusion_tag("enrollment/includes/series_actions.html", takes_context=True)
 def series_actions(context, series):
     """The call to action of a series page: enroll with a key, register, or why not."""
@@ -89,8 +98,15 @@ def series_actions(context, series):
     availability = registration_state(series)
     status, upcoming_count, position = _viewer_place(series, user)
     needs_key = series.registration_mode == Series.RegistrationMode.KEY
+    needs_approval = series.registration_mode == Series.RegistrationMode.APPROVAL
     enrolled = status == Enrollment.Status.ACTIVE
-    target = reverse("enrollment:enroll" if needs_key and not enrolled else "enrollment:register", args=[series.slug])
+    join_state, join_requested_at = _viewer_request(series, user) if needs_approval and status is None else (None, None)
+    if needs_approval and status is None:
+        target = reverse("enrollment:ask_to_join", args=[series.slug])
+    else:
+        target = reverse(
+            "enrollment:enroll" if needs_key and not enrolled else "enrollment:register", args=[series.slug]
+        )
     waitlist_target = reverse("enrollment:enroll", args=[series.slug])
     waitlisted = status == Enrollment.Status.WAITLISTED
     return {
@@ -103,6 +119,9 @@ def series_actions(context, series):
         "is_open": availability.takes_registrations,
         "closed_message": "" if availability.takes_registrations else availability.message,
         "needs_key": needs_key,
+        "needs_approval": needs_approval,
+        "join_state": join_state,
+        "join_requested_at": join_requested_at,
         "upcoming_count": upcoming_count,
         "action_url": target if user is not None else _sign_in_url(target),
         "signup_url": f"{reverse('account_signup')}?{urlencode({'next': target})}",

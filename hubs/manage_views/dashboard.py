@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from certificates import queries as certificate_queries
-from enrollment import participation
+from enrollment import join_queue, participation
 from hubs import queries, scoping
 from hubs.forms import PeriodForm
 from reports.periods import recent_presets
@@ -30,6 +30,7 @@ def dashboard(request, slug):
             spokes=spokes,
             active_spokes=[spoke for spoke in spokes if spoke.archived_at is None],
             pending_request_count=sum(spoke.request_count for spoke in spokes),
+            series_request_count=join_queue.pending_count_for_hub(hub=hub),
             summary=participation.participation_summary(hub=hub, period=period),
             credits=certificate_queries.credits_earned_by_members(hub=hub, period=period),
             upcoming=session_queries.upcoming_for_hub(hub=hub),

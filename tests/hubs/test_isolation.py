@@ -17,6 +17,8 @@ URLs covered (each with another hub's slug, and with this hub's slug and another
     /hubs/<slug>/manage/memberships/<membership_id>/approve/    membership_approve
     /hubs/<slug>/manage/memberships/<membership_id>/decline/    membership_decline
     /hubs/<slug>/manage/memberships/<membership_id>/remove/     membership_remove
+    /hubs/<slug>/manage/series-requests/                        join_requests (and its ?series= filter)
+    /hubs/<slug>/manage/series-requests/decide/                 join_requests_decide (and foreign ids posted)
     /hubs/<slug>/manage/invitations/new/                        invite (and a foreign spoke in its form)
     /hubs/<slug>/manage/invitations/<invitation_id>/revoke/     invitation_revoke
 Public by design: /hubs/, /hubs/<slug>/, /hubs/<slug>/join/, /hubs/spokes/mine/, /hubs/invitations/<token>/.
@@ -45,6 +47,8 @@ PORTAL_OBJECTS = {
     "membership_approve": "request",
     "membership_decline": "request",
     "membership_remove": "membership",
+    "join_requests": None,
+    "join_requests_decide": None,
     "invite": None,
     "invitation_revoke": "invitation",
 }

@@ -176,6 +176,23 @@ def test_staff_create_a_series_with_sessions_and_a_key_in_one_form(staff_client)
 
 
 @pytest.mark.django_db
+def test_staff_make_a_series_register_by_approval_for_every_session(staff_client):
+    hub = HubFactory()
+    form = _series_form(hub, registration_mode="approval", approval_registers_all="on")
+    del form["keys-0-code"]
+    form["keys-TOTAL_FORMS"] = "0"
+
+    response = staff_client.post(f"{CHANGELIST}add/", form)
+
+    assert response.status_code == 302, _text(response)[:3000]
+    series = Series.objects.get(slug="palliative-care-rural-nursing-stations")
+    assert series.registration_mode == Series.RegistrationMode.APPROVAL
+    assert series.approval_registers_all is True
+    page = _text(staff_client.get(f"{CHANGELIST}{series.pk}/change/"))
+    assert "Approved people are registered for every session" in page
+
+
+@pytest.mark.django_db
 def test_invalid_series_form_shows_the_admins_errors(staff_client):
     hub = HubFactory()
     data = _series_form(
