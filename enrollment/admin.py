@@ -15,7 +15,10 @@ from accounts.models import AccessLog
 from core.csv_export import csv_response
 from hubs.admin_scoping import HubScopedAdminMixin
 
-from . import services
+from . import (
+    admin_join_requests,  # noqa: F401 (registers the requests to join)
+    services,
+)
 from .admin_attendance import AttendanceAdminMixin, AttendanceChangeInline
 from .admin_columns import PERSON_HEADER, PersonColumnsMixin, person_cells, with_people
 from .admin_forms import EnrollmentKeyAdminForm
