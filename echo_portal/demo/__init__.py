@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 STEPS: list[str] = [
     "echo_portal.demo.people.seed",
     "echo_portal.demo.hub_requests.seed",
+    "echo_portal.demo.moderated.seed",
     "echo_portal.demo.credits.seed",
     "echo_portal.demo.reach.seed",
     "echo_portal.demo.cases.seed",

@@ -176,6 +176,7 @@ def clinician_pages(programme: Programme) -> list[Page]:
         Page("profile", reverse("accounts:profile"), form=True),
         Page("email addresses", reverse("account_email")),
         Page("change password", reverse("account_change_password"), form=True),
+        Page("ask to join", reverse("enrollment:ask_to_join", args=[approval_series(programme).slug]), form=True),
         *case_pages(programme),
     ]
 
@@ -205,7 +206,24 @@ def case_pages(programme: Programme) -> list[Page]:
     ]
 
 
+def approval_series(programme: Programme):
+    """A series by approval of the hub, with a request from someone else waiting (made once)."""
+    from enrollment.services import ask_to_join
+    from series.models import Series
+
+    series = Series.objects.filter(slug="rounds-by-approval").first()
+    if series is None:
+        series = factories.SeriesFactory(
+            hub=programme.hub, title="Palliative Care Rounds", slug="rounds-by-approval", registration_mode="approval"
+        )
+        factories.SessionFactory(series=series, title="Rounds at home", days_from_now=12)
+        asker = factories.UserFactory(email="gus@example.org", first_name="Gus", last_name="Asker")
+        ask_to_join(user=asker, series=series, note="I work nights in a rural home.", consent=True)
+    return series
+
+
 def manager_pages(programme: Programme) -> list[Page]:
+    approval_series(programme)
     hub = programme.hub.slug
     return [
         Page("hub portal", reverse("hubs:manage:dashboard", args=[hub])),
@@ -215,4 +233,5 @@ def manager_pages(programme: Programme) -> list[Page]:
         Page("members", reverse("hubs:manage:members", args=[hub])),
         Page("a member", reverse("hubs:manage:member_detail", args=[hub, programme.clinician.pk])),
         Page("invite", reverse("hubs:manage:invite", args=[hub]), form=True),
+        Page("requests to join series", reverse("hubs:manage:join_requests", args=[hub])),
     ]
