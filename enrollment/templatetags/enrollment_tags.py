@@ -4,7 +4,8 @@ The catalog templates (series, sessions) load these tags, so the join link and
 "you are registered" states come from one place. Each tag costs a fixed number of queries: none for visitors; for a
 signed-in learner one (registration_panel), and none (series_actions) given a series read by
 enrollment.catalog.series_for_page for that viewer, which annotates their enrollment and seats (any other
-series costs series_actions two or three, and one more for a series by approval).
+series costs series_actions two or three); a series by approval that the viewer is not in costs one more, their
+request to join.
 """
 
 from urllib.parse import urlencode

@@ -89,15 +89,16 @@ def test_dashboard_takes_a_fixed_number_of_queries(manager_client, hub, activity
     count()  # the first page reads the hubs Bob has a role in (the header's "Manage <hub>" entries) into the cache
     # (the session and the header's hubs come from the cache) 1 user, 2 hub with the viewer's role, 3 spokes
     # with member and request counts, 4 totals, 5 by series, 6 by profession, 7 by setting of care,
-    # 8 credits totals, 9 credits by series, 10 the hub's upcoming sessions.
-    assert count() == 10
+    # 8 credits totals, 9 credits by series, 10 the hub's upcoming sessions, 11 the requests waiting to join
+    # the hub's series by approval.
+    assert count() == 11
     for n in range(5):
         extra_spoke = factories.SpokeFactory(hub=hub)
         person = factories.UserFactory()
         factories.SpokeMembershipFactory(spoke=extra_spoke, user=person)
         factories.RegistrationFactory(user=person, session=factories.SessionFactory(series=activity))
         factories.SessionFactory(series=factories.SeriesFactory(hub=hub), title=f"Extra {n}")
-    assert count() == 10
+    assert count() == 11
 
 
 def test_archived_spokes_leave_the_dashboard_list_but_keep_their_history(manager_client, hub, spoke, activity):
