@@ -99,6 +99,8 @@ REGISTRATIONS_CONFIRMED = "enrollment.registrations_confirmed"
 WAITLIST_JOINED = "enrollment.waitlist_joined"
 PROMOTED = "enrollment.promoted_from_waitlist"
 REGISTRATIONS_CANCELLED = "enrollment.registrations_cancelled"
+JOIN_APPROVED = "enrollment.join_request_approved"
+JOIN_DECLINED = "enrollment.join_request_declined"
 
 
 def enrollment_confirmed(*, enrollment: Enrollment) -> None:
@@ -278,10 +280,43 @@ def register_renderers() -> None:
     deferred.register(WAITLIST_JOINED, _waitlist_joined_content)
     deferred.register(PROMOTED, _promoted_content)
     deferred.register(REGISTRATIONS_CANCELLED, _registrations_cancelled_content)
+    deferred.register(JOIN_APPROVED, _join_approved_content)
+    deferred.register(JOIN_DECLINED, _join_declined_content)
 
 
 def _decision_stamp(join_request: JoinRequest) -> int:
     return int(join_request.decided_at.timestamp() * 1_000_000)
+
+
+def join_request_approved(
+    *, join_request: JoinRequest, enrollment: Enrollment, registrations: Sequence[Registration] = ()
+) -> None:
+    """Approved: the link to pick sessions, or the sessions the approval registered them for, or the waitlist."""
+    user = join_request.user
+    queue_deferred(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.JOIN_REQUEST,
+        idempotency_key=f"join-approved:{join_request.pk}:{_decision_stamp(join_request)}",
+        renderer=JOIN_APPROVED,
+        data={
+            "request": join_request.pk,
+            "waitlisted": enrollment.status == Enrollment.Status.WAITLISTED,
+            "registrations": [registration.pk for registration in registrations],
+        },
+    )
+
+
+def join_request_declined(*, join_request: JoinRequest) -> None:
+    user = join_request.user
+    queue_deferred(
+        to=user.email,
+        language=language_of(user),
+        kind=OutboundEmail.Kind.JOIN_REQUEST,
+        idempotency_key=f"join-declined:{join_request.pk}:{_decision_stamp(join_request)}",
+        renderer=JOIN_DECLINED,
+        data={"request": join_request.pk},
+    )
 
 
 def _decision_context(join_request: JoinRequest) -> dict[str, Any]:
@@ -295,21 +330,20 @@ def _decision_context(join_request: JoinRequest) -> dict[str, Any]:
     }
 
 
-def join_request_approved(
-    *, join_request: JoinRequest, enrollment: Enrollment, registrations: Sequence[Registration] = ()
-) -> None:
-    """Approved: the link to pick sessions, or the sessions the approval registered them for, or the waitlist."""
-    user = join_request.user
-    ordered = sorted(registrations, key=lambda registration: registration.session.starts_at)
-    queue_email(
-        to=user.email,
-        language=language_of(user),
-        kind=OutboundEmail.Kind.JOIN_REQUEST,
-        idempotency_key=f"join-approved:{join_request.pk}:{_decision_stamp(join_request)}",
+def _join_request(data: dict[str, Any]) -> JoinRequest | None:
+    return JoinRequest.objects.filter(pk=data["request"]).select_related("user", "series__hub").first()
+
+
+def _join_approved_content(data: dict[str, Any]) -> deferred.Content | None:
+    join_request = _join_request(data)
+    if join_request is None:
+        return None
+    ordered = _registrations(data["registrations"]) if data["registrations"] else []
+    return deferred.Content(
         template="enrollment/email/join_approved",
         context={
             **_decision_context(join_request),
-            "waitlisted": enrollment.status == Enrollment.Status.WAITLISTED,
+            "waitlisted": data["waitlisted"],
             "picker_url": absolute(reverse("enrollment:register", args=[join_request.series.slug])),
             "registered": [
                 session_item(r.session, with_join_link=False)
@@ -325,18 +359,13 @@ def join_request_approved(
     )
 
 
-def join_request_declined(*, join_request: JoinRequest) -> None:
-    user = join_request.user
-    queue_email(
-        to=user.email,
-        language=language_of(user),
-        kind=OutboundEmail.Kind.JOIN_REQUEST,
-        idempotency_key=f"join-declined:{join_request.pk}:{_decision_stamp(join_request)}",
+def _join_declined_content(data: dict[str, Any]) -> deferred.Content | None:
+    join_request = _join_request(data)
+    if join_request is None:
+        return None
+    return deferred.Content(
         template="enrollment/email/join_declined",
-        context={
-            **_decision_context(join_request),
-            "catalog_url": absolute(reverse("series:catalog")),
-        },
+        context={**_decision_context(join_request), "catalog_url": absolute(reverse("series:catalog"))},
     )
 
 

@@ -12,6 +12,7 @@ from enrollment.models import Enrollment, JoinRequest, Registration
 from notifications.models import OutboundEmail
 from series.models import Series
 from tests import factories
+from tests.notifications.content_support import deliver_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ def _ask(client, user, series, **data):
 
 
 def _emails_to(address):
+    deliver_queued()  # emails are rendered at delivery, as the worker does after commit
     return list(OutboundEmail.objects.filter(recipient=address).order_by("pk"))
 
 

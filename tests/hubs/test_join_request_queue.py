@@ -12,10 +12,17 @@ from enrollment.services import ask_to_join
 from notifications.models import OutboundEmail
 from series.models import Series
 from tests import factories
+from tests.notifications.content_support import deliver_queued
 
 from .conftest import manage_url
 
 pytestmark = pytest.mark.django_db
+
+
+def _delivered():
+    """The outbox once delivered: emails are rendered at delivery, as the worker does after commit."""
+    deliver_queued()
+    return OutboundEmail.objects.all()
 
 
 def _approval_series(hub, title, **fields):
@@ -67,7 +74,7 @@ def test_approving_one_enrolls_and_emails_that_person(manager_client, hub, reque
     assert "1 person was enrolled and told by email." in page
     assert Enrollment.objects.get(user=alice_request.user).status == Enrollment.Status.ACTIVE
     assert JoinRequest.objects.get(pk=alice_request.pk).decided_by.email == "bob@example.org"
-    (email,) = OutboundEmail.objects.filter(recipient="alice@example.org")
+    (email,) = _delivered().filter(recipient="alice@example.org")
     assert "See you Thursday" in email.body_text
 
 
@@ -93,7 +100,7 @@ def test_bulk_decline_with_a_message(manager_client, hub, requests):
     )
 
     assert "2 requests were declined and each person told by email." in response.content.decode()
-    emails = OutboundEmail.objects.order_by("recipient")
+    emails = _delivered().order_by("recipient")
     assert [email.recipient for email in emails] == ["gus@example.org", "hana@example.org"]
     assert all("Full this year." in email.body_text for email in emails)
 
