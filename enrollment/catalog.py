@@ -37,6 +37,7 @@ from .registration import (
     with_registration_facts,
     with_series_registration_facts,
 )
+from .visibility import private_series_ids_visible_to, visible_series_q
 
 
 def catalog(
@@ -47,10 +48,14 @@ def catalog(
     profession: str = "",
     open_only: bool = False,
     now: dt.datetime | None = None,
+    viewer=None,
 ) -> QuerySet[Series]:
-    """Published series for /series/, with hub, registration facts and schedule facts: one query."""
+    """Published series for /series/ that `viewer` may see (None: a visitor, and the listing every viewer shares),
+    with hub, registration facts and schedule facts: one query."""
     now = now or timezone.now()
-    queryset = with_schedule_facts(with_registration_facts(published_series().select_related("hub")), now=now)
+    queryset = with_schedule_facts(
+        with_registration_facts(published_series().filter(visible_series_q(viewer)).select_related("hub")), now=now
+    )
     if hub is not None:
         queryset = queryset.filter(hub=hub)
     if kind:
@@ -68,11 +73,31 @@ def catalog(
     )
 
 
+def invitation_series_for(*, viewer, now: dt.datetime | None = None) -> list[Series]:
+    """The published series by invitation only that a signed-in `viewer` was invited to, belongs to or runs: the
+    part of /series/ that is theirs alone (the shared listing never has these). One query, none for visitors."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    now = now or timezone.now()
+    queryset = published_series().filter(
+        registration_mode=Series.RegistrationMode.INVITATION, pk__in=private_series_ids_visible_to(viewer)
+    )
+    return list(
+        with_schedule_facts(with_registration_facts(queryset.select_related("hub")), now=now).order_by(
+            Coalesce("next_session_starts_at", Value(dt.datetime.max.replace(tzinfo=dt.UTC))), localized("title"), "pk"
+        )
+    )
+
+
 def open_communities_of_practice(*, now: dt.datetime | None = None, limit: int = 12) -> list[Series]:
-    """Communities of practice taking members now, for the home page."""
+    """Communities of practice taking members now, for the home page: the same for every viewer, so never one by
+    invitation only."""
     now = now or timezone.now()
     queryset = with_schedule_facts(
-        with_registration_facts(published_series().filter(kind=Series.Kind.COMMUNITY_OF_PRACTICE)), now=now
+        with_registration_facts(
+            published_series().filter(visible_series_q(None), kind=Series.Kind.COMMUNITY_OF_PRACTICE)
+        ),
+        now=now,
     ).select_related("hub")
     return list(
         queryset.filter(open_for_registration_q(now=now)).order_by("next_session_starts_at", localized("title"))[:limit]
@@ -139,12 +164,14 @@ def prefetch_series_page(series: Series) -> Series:
 
 
 def upcoming_sessions(*, now: dt.datetime | None = None, language: str = "", profession: str = "") -> QuerySet[Session]:
-    """Scheduled sessions not yet over, soonest first, each with its series' registration facts.
+    """Scheduled sessions not yet over, soonest first, each with its series' registration facts. The home page
+    shares this list among all its viewers, so sessions of a series by invitation only are never in it (their
+    people find them in their own next sessions and in the catalog's "By invitation" part).
 
     Slice or paginate it, then pass the rows through `attach_series_facts` (one query per slice).
     """
     now = now or timezone.now()
-    queryset = public_sessions().scheduled().upcoming(now=now)
+    queryset = public_sessions().scheduled().upcoming(now=now).filter(visible_series_q(None, prefix="series__"))
     if language:
         queryset = queryset.filter(series__language=language)
     if profession:

@@ -23,6 +23,7 @@ from sessions.models import Session
 from .calendar import session_event
 from .emails import language_of
 from .models import Registration
+from .visibility import may_see_all_of
 
 # Old sessions stay in a feed for a while (attendance, credits), then drop out to keep the file small.
 FEED_HISTORY = dt.timedelta(days=180)
@@ -68,7 +69,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
 def series_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """A published series' sessions for anyone to subscribe to: no join links."""
     series = Series.objects.filter(slug=slug, status=Series.Status.PUBLISHED).first()
-    if series is None:
+    if series is None or not may_see_all_of(request.user, series):
         raise Http404("No such series.")
     sessions = Session.objects.filter(series=series, ends_at__gte=timezone.now() - FEED_HISTORY).order_by(
         "starts_at", "pk"

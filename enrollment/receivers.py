@@ -1,13 +1,17 @@
-"""Tell registrants when staff move or cancel a session, in the transaction that changed it."""
+"""Tell registrants when staff move or cancel a session, in the transaction that changed it; note invitations
+whose address the mail server refused."""
 
 from django.dispatch import receiver
 
+from notifications.models import OutboundEmail
 from notifications.outbox import queue_bulk
+from notifications.signals import recipient_refused
 from sessions.models import Session
 from sessions.signals import session_changed
 
 from . import emails
 from .models import Registration
+from .services import invitations
 
 
 @receiver(session_changed, sender=Session, dispatch_uid="enrollment.session_changed_emails")
@@ -27,3 +31,10 @@ def queue_session_update_emails(sender, *, session: Session, change: str, **kwar
         messages.append(emails.session_update_message(registration=registration, session=session, change=change))
     if messages:
         queue_bulk(messages=messages)
+
+
+@receiver(recipient_refused, sender=OutboundEmail, dispatch_uid="enrollment.invitation_bounced")
+def mark_invitation_bounced(sender, *, outbound: OutboundEmail, **kwargs) -> None:
+    """An invitation whose address was refused for good: hub staff see "bounced", re-sends skip it."""
+    if outbound.kind == OutboundEmail.Kind.INVITATION:
+        invitations.mark_bounced(idempotency_key=outbound.idempotency_key)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, join_views, views
+from . import feeds, invitation_views, join_views, views
 
 app_name = "enrollment"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/registrations/<int:pk>/cancel/", views.cancel_registration, name="cancel_registration"),
     path("me/series/<slug:slug>/leave/", views.leave_series, name="leave_series"),
     path("enroll/", views.enroll_by_key, name="enroll_by_key"),
+    path("invitations/series/<str:token>/", invitation_views.series_invitation, name="series_invitation"),
     # Series-scoped pages: /series/<slug>/ itself belongs to the catalog, which matches one segment only.
     path("series/<slug:slug>/enroll/", views.enroll, name="enroll"),
     path("series/<slug:slug>/register/", views.register, name="register"),

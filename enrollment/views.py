@@ -26,16 +26,29 @@ from .forms import EnrollmentKeyForm, RegistrationForm, blank_key_form
 from .key_limits import begin_key_guess
 from .models import Enrollment, Registration
 from .registration import registration_state, with_registration_facts
+from .visibility import may_see_all_of
 
 PENDING_KEY = "enrollment:pending-key"
 STATE_REFUSED_STATUS = 409  # a POST to a series that takes nothing now: nothing changed
 
 
-def _published_series(slug: str) -> Series:
-    """With the facts `registration_state` needs, read in the same query (else each call would read them again)."""
-    return get_object_or_404(
+def _published_series(request, slug: str) -> Series:
+    """A published series the viewer may see all of (one by invitation only is a 404 to anyone not invited), with
+    the facts `registration_state` needs, read in the same query (else each call would read them again)."""
+    series = get_object_or_404(
         with_registration_facts(Series.objects.select_related("hub")), slug=slug, status=Series.Status.PUBLISHED
     )
+    if not may_see_all_of(request.user, series):
+        raise Http404("No such series.")
+    return series
+
+
+def _invitation_only_refusal(series: Series, enrollment: Enrollment | None) -> str:
+    """What an invited person who has not accepted yet reads on the enroll and picker pages ("" otherwise)."""
+    joined = enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN
+    if series.registration_mode != Series.RegistrationMode.INVITATION or joined:
+        return ""
+    return _("This series is by invitation only: follow the link in your invitation email and accept it first.")
 
 
 def _client_address(request) -> str:
@@ -81,7 +94,8 @@ def _try_key(form: EnrollmentKeyForm, guess: ratelimit.Attempt, attempt) -> Enro
     return enrollment
 
 
-def _after_enrollment(request, enrollment: Enrollment):
+def after_enrollment(request, enrollment: Enrollment):
+    """Once in a series (by key, waitlist or accepted invitation): to the session picker, or told of the waitlist."""
     series = enrollment.series
     if enrollment.status == Enrollment.Status.WAITLISTED:
         messages.info(
@@ -112,7 +126,7 @@ def _to_ask_to_join(request, series: Series):
 @require_http_methods(["GET", "POST"])
 def enroll(request, slug):
     """The enrollment-key form of one series."""
-    series = _published_series(slug)
+    series = _published_series(request, slug)
     enrollment = queries.enrollment_for(user=request.user, series=series)
     if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
         return redirect("enrollment:register", slug=series.slug)
@@ -120,6 +134,9 @@ def enroll(request, slug):
         return _to_ask_to_join(request, series)
     availability = registration_state(series)
     needs_key = series.registration_mode == Series.RegistrationMode.KEY
+    if refusal := _invitation_only_refusal(series, enrollment):
+        context = {"series": series, "enrollment": None, "closed_message": refusal}
+        return render(request, "enrollment/enroll.html", context, status=403 if request.method == "POST" else 200)
     if series.registration_mode == Series.RegistrationMode.OPEN and not availability.is_full:
         return redirect("enrollment:register", slug=series.slug)
     context = {"series": series, "enrollment": enrollment, "is_full": availability.is_full, "needs_key": needs_key}
@@ -139,7 +156,7 @@ def enroll(request, slug):
             except services.EnrollmentError as error:
                 messages.error(request, error.message)
             else:
-                return _after_enrollment(request, enrollment)
+                return after_enrollment(request, enrollment)
         return render(request, "enrollment/enroll.html", context)
     form = EnrollmentKeyForm(request.POST if request.method == "POST" else None, distributor=series.key_distributor)
     if request.method == "POST":
@@ -148,7 +165,7 @@ def enroll(request, slug):
             return _locked_out(request, guess.lockout)
         enrollment = _try_key(form, guess, lambda key: services.enroll(user=request.user, series=series, key=key))
         if enrollment is not None:
-            return _after_enrollment(request, enrollment)
+            return after_enrollment(request, enrollment)
     context["form"] = form
     return render(request, "enrollment/enroll.html", context)
 
@@ -177,7 +194,7 @@ def enroll_by_key(request):
             return _locked_out(request, guess.lockout)
         enrollment = _try_key(form, guess, lambda key: services.enroll_by_key(user=request.user, key=key))
         if enrollment is not None:
-            return _after_enrollment(request, enrollment)
+            return after_enrollment(request, enrollment)
     else:
         form = EnrollmentKeyForm()
     return render(request, "enrollment/enroll_by_key.html", {"form": form})
@@ -192,9 +209,7 @@ def _summary_key(series: Series) -> str:
 def register(request, slug):
     """Pick sessions of a series; consent on the first registration."""
     # With the facts the registration state is computed from: the view and the services it calls read them once.
-    series = get_object_or_404(
-        with_registration_facts(Series.objects.select_related("hub")), slug=slug, status=Series.Status.PUBLISHED
-    )
+    series = _published_series(request, slug)
     context = {"series": series}
     availability = registration_state(series)
     if not availability.takes_registrations:
@@ -209,6 +224,9 @@ def register(request, slug):
     enrolled = enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE
     if _asks_first(series, enrollment):
         return _to_ask_to_join(request, series)
+    if refusal := _invitation_only_refusal(series, enrollment):
+        context["closed_message"] = refusal
+        return render(request, "enrollment/register.html", context, status=403 if request.method == "POST" else 200)
     if series.registration_mode == Series.RegistrationMode.KEY and not enrolled:
         messages.info(request, _("This series needs an enrollment key. Enter it to pick your sessions."))
         return redirect("enrollment:enroll", slug=series.slug)
@@ -248,7 +266,7 @@ def register(request, slug):
 @login_required
 def registered(request, slug):
     """'You are registered for these sessions': what the last submission picked (or all one holds in the series)."""
-    series = _published_series(slug)
+    series = _published_series(request, slug)
     picked = request.session.get(_summary_key(series))
     registrations = queries.with_waitlist_positions(
         Registration.objects.filter(user=request.user, session__series=series)

@@ -6,7 +6,7 @@ objects; adding one without covering it there fails that test.
 
 from django.urls import path
 
-from .manage_views import dashboard, export, invitations, join_requests, members, spokes
+from .manage_views import dashboard, export, invitations, join_requests, members, series_invitations, spokes
 
 app_name = "manage"
 
@@ -27,4 +27,16 @@ urlpatterns = [
     path("series-requests/decide/", join_requests.join_requests_decide, name="join_requests_decide"),
     path("invitations/new/", invitations.invite, name="invite"),
     path("invitations/<int:invitation_id>/revoke/", invitations.invitation_revoke, name="invitation_revoke"),
+    path("invitation-only/", series_invitations.series_list, name="invitation_series"),
+    path("invitation-only/<int:series_id>/", series_invitations.series_invitations, name="series_invitations"),
+    path(
+        "invitation-only/<int:series_id>/send-again/",
+        series_invitations.series_invitations_resend,
+        name="series_invitations_resend",
+    ),
+    path(
+        "invitation-only/<int:series_id>/invitations.csv",
+        series_invitations.series_invitations_export,
+        name="series_invitations_export",
+    ),
 ]

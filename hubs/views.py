@@ -18,4 +18,4 @@ def detail(request, slug):
     hub = hub_queries.public_hub(slug=slug)
     if hub is None:
         raise Http404
-    return render(request, "hubs/detail.html", {"hub": hub, "series_list": list(catalog(hub=hub))})
+    return render(request, "hubs/detail.html", {"hub": hub, "series_list": list(catalog(hub=hub, viewer=request.user))})

@@ -30,7 +30,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import deferred
+from . import deferred, signals
 from .models import OutboundEmail
 from .policy import claim_timeout, max_attempts, retry_delay, sweep_grace
 
@@ -206,6 +206,8 @@ def _record_failure(row: OutboundEmail, error: Exception) -> Delivery:
     if _is_permanent(error) or row.attempts >= max_attempts():
         mine.update(status=OutboundEmail.Status.FAILED, last_error=_describe(error), updated_at=now)
         logger.warning("Outbox email %s failed for good: %s", row.pk, _describe(error))
+        if isinstance(error, smtplib.SMTPRecipientsRefused) and _is_permanent(error):
+            signals.recipient_refused.send(sender=OutboundEmail, outbound=row)
         return Delivery(Outcome.FAILED, connection_broken=connection_broken)
     delay = retry_delay(attempts=row.attempts)
     # The retry task is due after `delay`; the sweeper only steps in a grace period later, if that task was lost.

@@ -158,6 +158,7 @@ class SeriesAdmin(HubScopedAdminMixin, ProgrammingToolsMixin, SeriesDocumentsMix
                 "fields": (
                     "registration_mode",
                     "approval_registers_all",
+                    "uninvited_view",
                     "registration_opens_at",
                     "registration_closes_at",
                     "capacity",

@@ -29,7 +29,11 @@ def public_hubs() -> QuerySet[Hub]:
         Hub.objects.filter(is_active=True)
         .annotate(
             spoke_count=_count(Spoke.objects.filter(hub=OuterRef("pk"), archived_at__isnull=True)),
-            series_count=_count(Series.objects.published().filter(hub=OuterRef("pk"))),
+            series_count=_count(
+                Series.objects.published()
+                .exclude(registration_mode=Series.RegistrationMode.INVITATION)
+                .filter(hub=OuterRef("pk"))
+            ),
         )
         .order_by(localized("name"))
     )

@@ -12,6 +12,7 @@ from enrollment import catalog as queries
 from enrollment.forms import blank_key_form
 from enrollment.queries import next_registrations
 from enrollment.registration import registration_state
+from enrollment.visibility import Access, series_access
 
 from .forms import CatalogFilterForm, HomeFilterForm
 
@@ -76,14 +77,16 @@ def _home_listing(request, now) -> str:
 
 @require_GET
 def catalog(request):
-    """Nothing on /series/ is personal: below the heading it is one fragment per query string."""
+    """One fragment per query string below the heading, the same for everyone; above it, for a signed-in viewer,
+    the series by invitation only they were invited to (one query, none for visitors)."""
     return render(
         request,
         "series/catalog.html",
         {
+            "invitation_series": queries.invitation_series_for(viewer=request.user),
             "listing_html": programme_fragment(
                 f"catalog:{_query_digest(request)}", lambda: _catalog_listing(request), shows_seats=True
-            )
+            ),
         },
     )
 
@@ -111,6 +114,12 @@ def detail(request, slug):
     series = programme_value(f"series:{slug}", lambda: queries.series_for_page(slug=slug), shows_seats=True)
     if series is None:
         raise Http404
+    # A series by invitation only: all of it for its people and staff (the same shared parts), else its title or 404.
+    access = series_access(request.user, series)
+    if access is Access.NONE:
+        raise Http404
+    if access is Access.TITLE:
+        return render(request, "series/detail_invitation_only.html", {"series": series})
     if request.user.is_authenticated:
         for name, value in queries.viewer_place(series=series, viewer=request.user).items():
             setattr(series, name, value)  # what series_actions shows; this copy of the series is this request's

@@ -15,6 +15,12 @@ def public_sessions() -> QuerySet[Session]:
     return Session.objects.of_published_series()
 
 
+def listed_sessions() -> QuerySet[Session]:
+    """Sessions the public archive shows: never those of a series by invitation only,
+    whose invited people find them in their catalog and My learning."""
+    return public_sessions().exclude(series__registration_mode=Series.RegistrationMode.INVITATION)
+
+
 def published_resources() -> QuerySet[Resource]:
     return Resource.objects.filter(published_at__isnull=False).order_by("kind", "pk")
 
@@ -39,7 +45,7 @@ def past_sessions(*, now: dt.datetime | None = None, text: str = "", series: Ser
     """Held sessions, newest first, with their series and public materials (paginate, then 1 prefetch query)."""
     now = now or timezone.now()
     queryset = (
-        public_sessions()
+        listed_sessions()
         .filter(status=Session.Status.SCHEDULED, ends_at__lte=now)
         .select_related("series")
         .prefetch_related(
@@ -66,6 +72,7 @@ def series_with_past_sessions(*, now: dt.datetime | None = None) -> QuerySet[Ser
         Series.objects.filter(
             status=Series.Status.PUBLISHED, sessions__ends_at__lte=now, sessions__status=Session.Status.SCHEDULED
         )
+        .exclude(registration_mode=Series.RegistrationMode.INVITATION)
         .distinct()
         .order_by("title")
     )

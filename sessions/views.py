@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from core.uploads import ACCEPTED
 from enrollment.queries import viewer_is_registrant
+from enrollment.visibility import may_see_all_of
 from hubs.scoping import is_hub_staff
 
 from . import queries
@@ -20,7 +21,7 @@ PAST_PAGE_SIZE = 20
 @require_GET
 def detail(request, pk):
     session = queries.session_for_page(pk=pk)
-    if session is None:
+    if session is None or not may_see_all_of(request.user, session.series):
         raise Http404
     resources = list(session.resources.all())
     if any(r.visibility == r.Visibility.REGISTRANTS for r in resources) and not viewer_is_registrant(
@@ -53,6 +54,8 @@ def _may_download(resource, user) -> bool:
     if is_hub_staff(user, series.hub_id):
         return True
     if series.status != series.Status.PUBLISHED or resource.published_at is None:
+        return False
+    if not may_see_all_of(user, series):
         return False
     if resource.visibility == resource.Visibility.PUBLIC:
         return True

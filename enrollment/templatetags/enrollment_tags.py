@@ -14,7 +14,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from enrollment.models import Enrollment, JoinRequest, Registration
+from enrollment.models import Enrollment, JoinRequest, Registration, SeriesInvitation
 from enrollment.queries import enrollment_waitlist_position
 from enrollment.registration import registration_state
 from series.models import Series
@@ -92,6 +92,18 @@ def _viewer_request(series: Series, user) -> tuple[str | None, object]:
     return found or (None, None)
 
 
+def _own_invitation_url(user, series) -> str:
+    """The link of the viewer's unanswered invitation to a series by invitation only, if they have one: 1 query."""
+    invitation = (
+        SeriesInvitation.objects.filter(
+            series=series, email=(user.email or "").lower(), joined_at__isnull=True, declined_at__isnull=True
+        )
+        .only("token")
+        .first()
+    )
+    return reverse("enrollment:series_invitation", args=[invitation.token]) if invitation else ""
+
+
 @register.inclusion_tag("enrollment/includes/series_actions.html", takes_context=True)
 def series_actions(context, series):
     """The call to action of a series page: enroll with a key, register, or why not."""
@@ -110,8 +122,11 @@ def series_actions(context, series):
         )
     waitlist_target = reverse("enrollment:enroll", args=[series.slug])
     waitlisted = status == Enrollment.Status.WAITLISTED
+    invitation_only = series.registration_mode == Series.RegistrationMode.INVITATION
     return {
         "series": series,
+        "invitation_only": invitation_only,
+        "invitation_url": _own_invitation_url(user, series) if invitation_only and user and status is None else "",
         "is_enrolled": enrolled,
         "is_waitlisted": waitlisted,
         "waitlist_position": position if waitlisted else None,

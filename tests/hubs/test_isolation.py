@@ -21,6 +21,10 @@ URLs covered (each with another hub's slug, and with this hub's slug and another
     /hubs/<slug>/manage/series-requests/decide/                 join_requests_decide (and foreign ids posted)
     /hubs/<slug>/manage/invitations/new/                        invite (and a foreign spoke in its form)
     /hubs/<slug>/manage/invitations/<invitation_id>/revoke/     invitation_revoke
+    /hubs/<slug>/manage/invitation-only/                        invitation_series
+    /hubs/<slug>/manage/invitation-only/<series_id>/            series_invitations (preview and send)
+    /hubs/<slug>/manage/invitation-only/<series_id>/send-again/ series_invitations_resend
+    /hubs/<slug>/manage/invitation-only/<series_id>/invitations.csv  series_invitations_export
 Public by design: /hubs/, /hubs/<slug>/, /hubs/<slug>/join/, /hubs/spokes/mine/, /hubs/invitations/<token>/.
 Admin change pages are covered in test_admin_access.py and test_admin_programming.py.
 """
@@ -28,8 +32,10 @@ Admin change pages are covered in test_admin_access.py and test_admin_programmin
 import pytest
 from django.urls import URLPattern, URLResolver, reverse
 
+from enrollment.models import SeriesInvitation
 from hubs import urls as hub_urls
 from hubs.models import Spoke, SpokeInvitation, SpokeMembership
+from series.models import Series
 from tests import factories
 from tests.hubs.conftest import make_invitation, requested
 
@@ -51,6 +57,10 @@ PORTAL_OBJECTS = {
     "join_requests_decide": None,
     "invite": None,
     "invitation_revoke": "invitation",
+    "invitation_series": None,
+    "series_invitations": "private_series",
+    "series_invitations_resend": "private_series",
+    "series_invitations_export": "private_series",
 }
 # Public hub pages: a slug that any visitor may use (or a secret token), not a manager's scoped object.
 PUBLIC = {"list", "detail", "join", "invitation", "my_spokes"}
@@ -86,7 +96,10 @@ def _objects(hub, spoke, clinician_email):
     asker = factories.UserFactory(email=f"asker-{clinician_email}")
     session = factories.SessionFactory(series=factories.SeriesFactory(hub=hub))
     factories.RegistrationFactory(user=member, session=session)
+    private_series = factories.SeriesFactory(hub=hub, registration_mode=Series.RegistrationMode.INVITATION)
+    SeriesInvitation.objects.create(series=private_series, email=f"private-{clinician_email}")
     return {
+        "private_series": private_series,
         "spoke": spoke,
         "archived_spoke": archived,
         "member": member,
@@ -117,6 +130,9 @@ def _snapshot(hub):
         "spokes": sorted(Spoke.objects.filter(hub=hub).values_list("pk", "name", "archived_at")),
         "memberships": sorted(SpokeMembership.objects.filter(spoke__hub=hub).values_list("pk", "status")),
         "invitations": sorted(SpokeInvitation.objects.filter(spoke__hub=hub).values_list("pk", "used_at")),
+        "series_invitations": sorted(
+            SeriesInvitation.objects.filter(series__hub=hub).values_list("pk", "email", "times_sent")
+        ),
     }
 
 
@@ -124,7 +140,13 @@ def _snapshot(hub):
 def test_manager_of_another_hub_gets_404_on_get_and_post(client, hub_manager, hub, other_hub, own, foreign, name):
     client.force_login(hub_manager)
     before = _snapshot(other_hub)
-    post_data = {"name": "Taken over", "kind": "other", "email": "x@example.org", "spoke": foreign["spoke"].pk}
+    post_data = {
+        "name": "Taken over",
+        "kind": "other",
+        "email": "x@example.org",
+        "spoke": foreign["spoke"].pk,
+        "entries": "x@example.org,,",
+    }
 
     # Another hub's slug, with its own objects.
     assert client.get(_url(other_hub, name, foreign)).status_code == 404

@@ -95,6 +95,7 @@ def _series_form(hub, **overrides):
         "attendance_minimum_percent": "75",
         "attendance_minimum_minutes": "",
         "registration_mode": "key",
+        "uninvited_view": "hidden",
         "registration_opens_at_0": "",
         "registration_opens_at_1": "",
         "registration_closes_at_0": "",

@@ -148,6 +148,7 @@ def _series_form(hub, **text):
         "kind": Series.Kind.WEBINAR,
         "status": Series.Status.DRAFT,
         "registration_mode": Series.RegistrationMode.OPEN,
+        "uninvited_view": Series.UninvitedView.HIDDEN,
         "sessions-TOTAL_FORMS": 0,
         "sessions-INITIAL_FORMS": 0,
         "keys-TOTAL_FORMS": 0,
