@@ -1,5 +1,6 @@
 """A series by invitation only exists for the people invited, its members and staff; for everyone else it is a 404
-(or its title only, as the series says), in every page and list, and never in the anonymous page cache.
+(or its title only, as the series says), in every page and list, and never in the anonymous page cache nor in the
+parts of pages that every viewer shares.
 
 Alice is invited; Charlie is not; Bob manages the series' hub; Dana manages another hub.
 """
@@ -97,7 +98,9 @@ def test_a_series_that_shows_its_title_shows_nothing_else(private, outsider):
         assert _as(viewer).get(reverse("enrollment:series_calendar_feed", args=[private.slug])).status_code == 404
 
 
-def test_the_anonymous_page_cache_never_holds_what_invited_people_see(settings, private, clinician, hub_manager):
+def test_the_anonymous_page_cache_never_holds_what_invited_people_see(
+    settings, private, clinician, hub_manager, outsider
+):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 30
     Series.objects.filter(pk=private.pk).update(uninvited_view=Series.UninvitedView.TITLE)
     pages = [reverse("series:detail", args=[private.slug]), reverse("series:catalog"), reverse("home")]
@@ -107,6 +110,9 @@ def test_the_anonymous_page_cache_never_holds_what_invited_people_see(settings, 
     for page in pages:
         _as(None).get(page)  # rendered (or served) for visitors, then served from the cache
         html = _as(None).get(page).content.decode()
+        assert DESCRIPTION not in html and "Grief in families" not in html, page
+        # Signed-in people share the rendering of what is the same for everyone: never what is theirs alone.
+        html = _as(outsider).get(page).content.decode()
         assert DESCRIPTION not in html and "Grief in families" not in html, page
     # And the other way round: a visitor's cached copy is not what the invited person gets.
     assert DESCRIPTION in _as(clinician).get(pages[0]).content.decode()

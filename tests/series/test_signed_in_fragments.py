@@ -52,8 +52,8 @@ def test_the_shared_parts_are_rendered_once_for_every_learner(learner, series, d
     # 1. the signed-in learner  2. their next sessions  3. the hubs they have a role in (header; then cached)
     with django_assert_num_queries(3):
         home = _text(learner, "/")
-    # 1. the signed-in learner
-    with django_assert_num_queries(1):
+    # 1. the signed-in learner  2. the series by invitation only they may see (theirs alone, never shared)
+    with django_assert_num_queries(2):
         catalog = _text(learner, "/series/")
     # 1. the learner  2. their enrollment and upcoming seats in the series
     with django_assert_num_queries(2):
