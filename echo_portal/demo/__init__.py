@@ -23,6 +23,7 @@ STEPS: list[str] = [
     "echo_portal.demo.people.seed",
     "echo_portal.demo.hub_requests.seed",
     "echo_portal.demo.moderated.seed",
+    "echo_portal.demo.private_series.seed",
     "echo_portal.demo.credits.seed",
     "echo_portal.demo.reach.seed",
     "echo_portal.demo.cases.seed",
