@@ -60,6 +60,7 @@ beat: $(VENV)/.base-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) tests/bench/run.py
+	$(PY) tests/bench/invitations.py
 
 # The national reach dashboard's time and queries over 100,000 registrations (its own PostgreSQL database).
 bench-reach: $(VENV)/.dev-installed
