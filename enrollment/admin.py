@@ -244,3 +244,7 @@ class RegistrationAdmin(HubScopedAdminMixin, AttendanceAdminMixin, PersonColumns
                 % {"count": skipped},
                 messages.WARNING,
             )
+
+
+# Invitations to series by invitation only: their own module (the list, check and send page, the send-again action).
+from . import admin_invitations  # noqa: E402, F401

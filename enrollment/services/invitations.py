@@ -79,11 +79,14 @@ def invite(*, series: Series, people: list[Person], invited_by) -> list[SeriesIn
 
 
 @transaction.atomic
-def send_again(*, series: Series, sent_by) -> int:
-    """Send the invitation again to everyone who has not answered and whose address was not refused."""
+def send_again(*, series: Series, sent_by, only=None) -> int:
+    """Send the invitation again to everyone who has not answered and whose address was not refused (among the
+    invitations `only` names, when given)."""
     ensure_can_invite(series)
     now = timezone.now()
     pending = SeriesInvitation.objects.select_for_update().filter(not_joined(), series=series)
+    if only is not None:
+        pending = pending.filter(pk__in=only)
     ids = list(pending.values_list("pk", flat=True))
     if not ids:
         return 0

@@ -144,3 +144,10 @@ def series_actions(context, series):
         "signed_in": user is not None,
         "request": request,
     }
+
+
+@register.inclusion_tag("enrollment/includes/invitation_preview.html")
+def invitation_preview(preview):
+    """What sending a checked list would do (enrollment.invitation_lists.Preview): who is invited, and every line
+    that is not, with its reason. The hub portal and the admin show the same report."""
+    return {"preview": preview}
