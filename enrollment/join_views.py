@@ -19,7 +19,7 @@ from .views import STATE_REFUSED_STATUS, _published_series
 @require_http_methods(["GET", "POST"])
 def ask_to_join(request, slug):
     """The request form of a series by approval, or where the viewer's request stands."""
-    series = _published_series(slug)
+    series = _published_series(request, slug)
     if series.registration_mode != Series.RegistrationMode.APPROVAL:
         return redirect("series:detail", slug=series.slug)
     enrollment = queries.enrollment_for(user=request.user, series=series)
@@ -70,7 +70,7 @@ def ask_to_join(request, slug):
 @login_required
 @require_POST
 def withdraw_join_request(request, slug):
-    series = _published_series(slug)
+    series = _published_series(request, slug)
     if services.withdraw_join_request(user=request.user, series=series):
         messages.success(request, _("Your request to join %(series)s was withdrawn.") % {"series": series.title})
     else:
