@@ -39,6 +39,7 @@ nothing is stored.
 import hashlib
 import re
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -70,6 +71,7 @@ def _bump(key: str) -> None:
 
 def _bump_version() -> None:
     _bump(VERSION_KEY)
+    forget_recent_pages()
 
 
 def _bump_seats_version() -> None:
@@ -168,6 +170,42 @@ def _versioned_get(key: str):
     return version, found.get(key)
 
 
+# The pages this process served last, each kept for PUBLIC_PAGE_WORKER_SECONDS: serving one costs no round trip
+# to the shared cache, which is most of what a stored page costs on a busy machine (docs/benchmarks.md). An
+# invalidation in this process forgets them at once; one made in another process (a worker, the other web
+# workers) is seen here within those seconds. `_generation` tells a page rendered across an invalidation.
+_recent_pages: dict[str, tuple[float, Any]] = {}
+clock = time.monotonic  # tests move it
+_generation = [0]
+_RECENT_PAGES_KEPT = 64
+
+
+def _worker_seconds() -> float:
+    return getattr(settings, "PUBLIC_PAGE_WORKER_SECONDS", 0)
+
+
+def forget_recent_pages() -> None:
+    """This process's copies of stored pages are dropped (an invalidation here; each test starts without them)."""
+    _generation[0] += 1
+    _recent_pages.clear()
+
+
+def _recent_page(key: str):
+    found = _recent_pages.get(key)
+    if found is not None and found[0] > clock():
+        return found[1]
+    return None
+
+
+def _remember_page(key: str, entry, *, generation: int) -> None:
+    seconds = _worker_seconds()
+    if seconds <= 0 or generation != _generation[0]:
+        return
+    if len(_recent_pages) >= _RECENT_PAGES_KEPT and key not in _recent_pages:
+        _recent_pages.pop(next(iter(_recent_pages), key), None)  # the oldest: dicts keep insertion order
+    _recent_pages[key] = (clock() + seconds, entry)
+
+
 # Headers the outer middleware does not replay: the length is the page's with the visitor's token in it,
 # and cookies are each visitor's own (the CSRF cookie is set per visitor; any other makes a page unshareable).
 _NOT_REPLAYED = frozenset({"content-length", "set-cookie"})
@@ -220,16 +258,25 @@ class VisitorPageMiddleware:
             language = translation.get_language_from_request(request)
             # The key names the host: one the site does not serve is refused here (400), as CommonMiddleware does.
             key = _key(request, language=language, zone=settings.DEFAULT_VIEWER_TIME_ZONE)
+            recent = _recent_page(key)
+            if recent is not None:
+                return self._serve(request, recent)
+            generation = _generation[0]
             version, cached = _versioned_get(key)
             if cached is not None and cached[0] == version:
+                _remember_page(key, cached, generation=generation)
                 return self._serve(request, cached)
             request._public_page_missed = (key, version)
+        generation = _generation[0]
         response = self.get_response(request)
         pending = getattr(request, "_public_page_store", None)
         if pending is not None and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}:
             key, version, content = pending
             headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_REPLAYED]
-            cache.set(key, (version, content, headers), timeout=_seconds())
+            entry = (version, content, headers)
+            cache.set(key, entry, timeout=_seconds())
+            # Not when the programme changed while it rendered: the shared copy is stale-marked, this one must go.
+            _remember_page(key, entry, generation=generation)
         return response
 
     @staticmethod
@@ -265,29 +312,31 @@ class VisitorPageMiddleware:
         # As get_token: the cookie is (re)set with this secret when the response goes out.
         request.META.update(CSRF_COOKIE=secret, CSRF_COOKIE_NEEDS_UPDATE=True)
         mask = _random_string(CSRF_SECRET_LENGTH)
-        cipher = "".join(
-            CSRF_ALLOWED_CHARS[(_CHAR_INDEX[s] + _CHAR_INDEX[m]) % len(CSRF_ALLOWED_CHARS)]
-            for s, m in zip(secret, mask, strict=True)
-        )
+        # Each character of the secret shifted along the alphabet by its mask character, as Django masks it.
+        cipher = "".join(map(_MASKED.__getitem__, map(str.__add__, secret, mask)))
         return mask + cipher
 
 
-_CHAR_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+_ALPHABET_SIZE = len(CSRF_ALLOWED_CHARS)
+# "sm" (a secret character, then a mask character) → the masked character: one lookup per character.
+_MASKED = {
+    s + m: CSRF_ALLOWED_CHARS[(i + j) % _ALPHABET_SIZE]
+    for i, s in enumerate(CSRF_ALLOWED_CHARS)
+    for j, m in enumerate(CSRF_ALLOWED_CHARS)
+}
 # Random bytes below this are used (taken modulo the alphabet's size), the others dropped: every character
-# equally likely, as with `secrets.choice`.
-_UNBIASED_BELOW = 256 - 256 % len(CSRF_ALLOWED_CHARS)
+# equally likely, as with `secrets.choice`. Both steps done by bytes.translate, in one call.
+_UNBIASED_BELOW = 256 - 256 % _ALPHABET_SIZE
+_TO_ALPHABET = bytes(ord(CSRF_ALLOWED_CHARS[byte % _ALPHABET_SIZE]) for byte in range(256))
+_BIASED = bytes(range(_UNBIASED_BELOW, 256))
 
 
 def _random_string(length: int) -> str:
     """`length` characters of CSRF_ALLOWED_CHARS, each drawn uniformly from the system's secure randomness."""
-    chars: list[str] = []
-    while len(chars) < length:
-        chars += [
-            CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)]
-            for byte in secrets.token_bytes(length + 8)
-            if byte < _UNBIASED_BELOW
-        ]
-    return "".join(chars[:length])
+    drawn = b""
+    while len(drawn) < length:
+        drawn += secrets.token_bytes(length + 8).translate(None, _BIASED).translate(_TO_ALPHABET)
+    return drawn[:length].decode("ascii")
 
 
 def _current_versions(keys: list[str], key: str):

@@ -135,6 +135,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://echo-portal")
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long a public page rendered for visitors who are not signed in is reused; 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=30)
+# How long each web process reuses a stored page it fetched, without asking the shared cache again: a staff
+# edit reaches visitors served by the other processes within this time (at once in the process that made it).
+PUBLIC_PAGE_WORKER_SECONDS = env.float("PUBLIC_PAGE_WORKER_SECONDS", default=1.0)
 # The pages it keeps (URL names); the apps behind them invalidate it when their rows change.
 PUBLIC_PAGE_CACHE_VIEWS = frozenset(
     {

@@ -80,10 +80,14 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings, request):
-    """Each test gets its own empty local-memory cache, so rate limits never leak between tests."""
+    """Each test gets its own empty local-memory cache, so rate limits never leak between tests, and no public
+    page this process kept from an earlier test."""
+    from core.page_cache import forget_recent_pages
+
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
     }
+    forget_recent_pages()
 
 
 @pytest.fixture

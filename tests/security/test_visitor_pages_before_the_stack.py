@@ -185,3 +185,69 @@ def test_every_visitor_gets_a_different_secret_and_mask(programme):
 
     assert len(secrets) == 20 and len({token[:32] for token in tokens}) == 20
     assert all(len(token) == 64 and token.isascii() and token.isalnum() for token in tokens)
+
+
+class _Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def worker_clock(monkeypatch, settings):
+    from core import page_cache
+
+    settings.PUBLIC_PAGE_WORKER_SECONDS = 1.0
+    clock = _Clock()
+    monkeypatch.setattr(page_cache, "clock", clock)
+    return clock
+
+
+def _another_process_changed_the_programme(series, title):
+    """What a Celery worker or the other web workers do: the rows and the shared version, not this process."""
+    from django.core.cache import cache
+
+    from core.page_cache import VERSION_KEY
+
+    series.sessions.update(title=title)
+    cache.incr(VERSION_KEY)
+
+
+def test_a_change_made_in_another_process_reaches_visitors_within_the_worker_seconds(programme, worker_clock):
+    Client().get(reverse("home"))  # rendered and stored, and kept by this process
+    _another_process_changed_the_programme(programme, "Renamed elsewhere")
+
+    soon = Client().get(reverse("home"))
+    worker_clock.now += 1.01
+    later = Client().get(reverse("home"))
+
+    assert served_early(soon) and "Pain at the end of life" in soon.content.decode()
+    assert "Renamed elsewhere" in later.content.decode()
+
+
+def test_a_change_made_in_this_process_reaches_visitors_at_once(programme, worker_clock):
+    Client().get(reverse("home"))
+    session = programme.sessions.get()
+    session.title = "Renamed here"
+    session.save()
+
+    assert "Renamed here" in Client().get(reverse("home")).content.decode()
+
+
+def test_without_worker_seconds_every_visit_asks_the_shared_cache(programme, settings):
+    settings.PUBLIC_PAGE_WORKER_SECONDS = 0
+    Client().get(reverse("home"))
+    _another_process_changed_the_programme(programme, "Renamed elsewhere")
+
+    assert "Renamed elsewhere" in Client().get(reverse("home")).content.decode()
+
+
+def test_a_process_keeps_a_bounded_number_of_pages(programme, worker_clock):
+    from core import page_cache
+
+    for page in range(page_cache._RECENT_PAGES_KEPT + 10):
+        Client().get(reverse("series:catalog"), {"page": page})
+
+    assert len(page_cache._recent_pages) == page_cache._RECENT_PAGES_KEPT
