@@ -24,6 +24,11 @@ bumped on every enrollment and registration change (`invalidate_seats_on_change`
 staler than the last seat taken. That second version leaves the visitors' cached pages alone: a
 registration burst does not empty them.
 
+Each web process also keeps the stored pages it served last for PUBLIC_PAGE_WORKER_SECONDS (1 s), so a
+newsletter's crowd costs no round trip to the shared cache per visitor; a change made in this process
+forgets them at once, one made in another process (another web worker, a Celery task) reaches its
+visitors within those seconds.
+
 Two middleware share the entries. `PublicPageCacheMiddleware`, after authentication and messages,
 decides which responses may be shared (the rules above) and serves entries to the visitors only it
 can recognise as anonymous (a session cookie that belongs to no one). `VisitorPageMiddleware`, right
