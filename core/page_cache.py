@@ -112,8 +112,13 @@ def invalidate_on_change(*models) -> None:
 
 
 def invalidate_seat_counts() -> None:
-    """Every fragment that shows seats is dropped (now and again on commit, as `invalidate_public_pages`)."""
-    _bump_seats_version()
+    """Every fragment that shows seats is dropped when the transaction commits (at once outside one).
+
+    On commit is enough: `programme_value` reads the versions before it computes, so a fragment computed from rows
+    as they were before the commit is stored under the version the commit then bumps, and is never served again.
+    (Unlike `invalidate_public_pages`, nothing is bumped before: seats move under the seat lock, which a
+    registration burst queues on, and a round trip to the cache under it would keep everyone behind it waiting.)
+    """
     transaction.on_commit(_bump_seats_version)
 
 
