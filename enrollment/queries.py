@@ -32,6 +32,20 @@ def upcoming_sessions_with_seats(*, series: Series, now: dt.datetime | None = No
     return sessions
 
 
+def pickable_sessions(*, series: Series, now: dt.datetime | None = None) -> list[Session]:
+    """The sessions one can still pick, as `upcoming_sessions_with_seats` without counting seats: what a submitted
+    pick is checked against (the seats are counted under the lock, by `services.register`)."""
+    now = now or timezone.now()
+    sessions = list(
+        Session.objects.filter(series=series, status=Session.Status.SCHEDULED, starts_at__gt=now).order_by(
+            "starts_at", "pk"
+        )
+    )
+    for session in sessions:
+        session.series = series
+    return sessions
+
+
 def registrations_in_series(*, user, series: Series) -> dict[int, Registration]:
     """The learner's current (not cancelled) registrations in a series, by session id."""
     registrations = Registration.objects.filter(user=user, session__series=series).exclude(

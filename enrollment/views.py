@@ -234,26 +234,42 @@ def register(request, slug):
         # Full: the series' waitlist is offered up front rather than after ticking sessions.
         return redirect("enrollment:enroll", slug=series.slug)
 
+    ask_consent = services.needs_privacy_consent(user=request.user)
+    refused = None
+    if request.method == "POST":
+        # A submission is checked against the sessions one can pick, without counting their seats or reading what
+        # the learner holds: the service counts seats under the lock. Only a refused one redraws the picker below.
+        form = RegistrationForm(
+            request.POST, sessions=queries.pickable_sessions(series=series), ask_consent=ask_consent
+        )
+        if form.is_valid():
+            chosen = form.chosen_sessions()
+            try:
+                services.register(
+                    user=request.user,
+                    sessions=chosen,
+                    consent=form.cleaned_data.get("consent", False),
+                    enrollment=enrollment,
+                )
+            except services.EnrollmentError as error:
+                refused = error.message
+            else:
+                request.session[_summary_key(series)] = [session.pk for session in chosen]
+                return redirect("enrollment:registered", slug=series.slug)
+
     sessions = queries.upcoming_sessions_with_seats(series=series)
     held = queries.registrations_in_series(user=request.user, series=series)
     for session in sessions:
         session.held = held.get(session.pk)
-    ask_consent = services.needs_privacy_consent(user=request.user)
     form = RegistrationForm(
         request.POST if request.method == "POST" else None,
         sessions=sessions,
         ask_consent=ask_consent,
         initial={"sessions": list(held)},
     )
-    if request.method == "POST" and form.is_valid():
-        chosen = form.chosen_sessions()
-        try:
-            services.register(user=request.user, sessions=chosen, consent=form.cleaned_data.get("consent", False))
-        except services.EnrollmentError as error:
-            form.add_error(None, error.message)
-        else:
-            request.session[_summary_key(series)] = [session.pk for session in chosen]
-            return redirect("enrollment:registered", slug=series.slug)
+    if refused is not None:
+        form.full_clean()  # the picker as submitted, and why the service refused it
+        form.add_error(None, refused)
     # Every session left to pick is full: the button says what pressing it does.
     pickable = [session for session in sessions if session.held is None]
     only_waitlists = bool(pickable) and all(session.seats_left == 0 for session in pickable)

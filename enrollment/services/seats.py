@@ -42,12 +42,20 @@ class RegistrationResult:
     already: list[Registration] = field(default_factory=list)
 
 
-def register(*, user, sessions: Iterable[Session], consent: bool) -> RegistrationResult:
+# `register`'s `enrollment` when the caller has not read it: the service reads it itself.
+UNREAD = object()
+
+
+def register(
+    *, user, sessions: Iterable[Session], consent: bool, enrollment: Enrollment | None | object = UNREAD
+) -> RegistrationResult:
     """Take a seat in each session picked, or a waitlist place where it is full.
 
     The series must be open; a series with a key needs an active enrollment first, an open
     series enrolls the learner on the way. Sessions the learner already holds are reported
-    in ``already`` and left as they are.
+    in ``already`` and left as they are. A caller that has just read the learner's enrollment in
+    the (one) series picked from passes it as ``enrollment`` (None: not enrolled), so it is not read
+    twice; like the service's own read, it is taken before any lock and checked again under it.
     """
     sessions = list(sessions)
     if not sessions:
@@ -66,8 +74,11 @@ def register(*, user, sessions: Iterable[Session], consent: bool) -> Registratio
     if asks_consent and not consent:
         raise EnrollmentError(_("Please agree to the privacy policy to register."), code="consent_required")
 
+    if enrollment is not UNREAD and len(series_by_id) != 1:
+        raise ValueError("An enrollment read by the caller is that of the one series the sessions belong to.")
     for series in series_by_id.values():
-        _require_enrollment(user=user, series=series)
+        known = Enrollment.objects.filter(user=user, series=series).first() if enrollment is UNREAD else enrollment
+        _require_enrollment(user=user, series=series, enrollment=known)
 
     with transaction.atomic():
         if asks_consent:
@@ -128,8 +139,7 @@ def _series_waitlisted() -> EnrollmentError:
     )
 
 
-def _require_enrollment(*, user, series: Series) -> None:
-    enrollment = Enrollment.objects.filter(user=user, series=series).first()
+def _require_enrollment(*, user, series: Series, enrollment: Enrollment | None) -> None:
     if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
         return
     if enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED:

@@ -1,0 +1,100 @@
+"""What a submitted session pick costs: seats counted once, under the lock; a refused pick is redrawn as before."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from enrollment import services
+from enrollment.models import Enrollment, Registration
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def psw():
+    series = factories.SeriesFactory(title="Personal Support Worker Community of Practice", slug="psw")
+    factories.SessionFactory(series=series, title="Introductory Session", days_from_now=7, capacity=30)
+    factories.SessionFactory(
+        series=series, title="Essential Communication Skills Part 1", days_from_now=14, capacity=30
+    )
+    factories.SessionFactory(series=series, title="Essential Communication Skills Part 2", days_from_now=21)
+    return series
+
+
+def _sessions(series):
+    return list(series.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at"))
+
+
+def test_a_submission_counts_seats_once_and_only_under_the_lock(client, clinician, psw):
+    first, second, _third = _sessions(psw)
+    factories.RegistrationFactory(session=first)
+    factories.RegistrationFactory(session=second)
+    client.force_login(clinician)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("enrollment:register", args=[psw.slug]), {"sessions": [first.pk], "consent": "on"}
+        )
+
+    assert response.status_code == 302
+    statements = [query["sql"] for query in queries.captured_queries]
+    # The user (authentication); the series with its registration facts; the learner's enrollment; the sessions one
+    # can pick (no seat counts). Joining the open series (savepoint: the series locked, the enrollment read again
+    # under the lock, inserted, released). Then the seats (savepoint: consent stored, the session locked, its seats
+    # counted, the learner's registrations in it read, the registration and its email inserted, released). The
+    # summary's picks stored in the session (savepoint, update, release). In a request each savepoint is a
+    # transaction of its own.
+    assert len(statements) == 20, "\n".join(sql[:100] for sql in statements)
+    counts = [n for n, sql in enumerate(statements) if "COUNT(" in sql and '"enrollment_registration"' in sql]
+    locks = [n for n, sql in enumerate(statements) if "FOR UPDATE" in sql and '"echo_sessions_session"' in sql]
+    assert len(counts) == 1 and len(locks) == 1
+    assert counts[0] > locks[0]
+    assert Registration.objects.get(user=clinician).status == Registration.Status.REGISTERED
+
+
+def test_a_refused_submission_redraws_the_picker_with_seats_held_and_the_reason(client, clinician, psw, monkeypatch):
+    first, second, _third = _sessions(psw)
+    factories.EnrollmentFactory(user=clinician, series=psw)
+    factories.RegistrationFactory(user=clinician, session=first)
+    factories.RegistrationFactory(session=second)
+    client.force_login(clinician)
+
+    def refuse(**kwargs):
+        raise services.EnrollmentError("“Essential Communication Skills Part 1” is no longer open.", code="test")
+
+    monkeypatch.setattr(services, "register", refuse)
+    response = client.post(reverse("enrollment:register", args=[psw.slug]), {"sessions": [second.pk], "consent": "on"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "is no longer open." in html
+    assert "29 seats left" in html  # the session picked, its seats counted for the picker
+    assert "you are registered" in html  # the one the learner holds
+    assert Registration.objects.filter(user=clinician).count() == 1
+
+
+def test_the_service_uses_the_enrollment_its_caller_read(clinician, psw, django_assert_num_queries):
+    first, _second, _third = _sessions(psw)
+    enrollment = factories.EnrollmentFactory(user=clinician, series=psw)
+    clinician.privacy_consent_version = "2026-11"
+    clinician.save()
+
+    # The series' registration facts (a bare series: no annotation); savepoint, the session locked, its seats
+    # counted, the learner's registrations in it, the registration and its email inserted, released. The enrollment
+    # is not read again: the caller read it.
+    with django_assert_num_queries(8):
+        result = services.register(user=clinician, sessions=[first], consent=False, enrollment=enrollment)
+
+    assert [registration.session for registration in result.registered] == [first]
+
+
+def test_an_enrollment_read_by_the_caller_is_that_of_one_series(clinician, psw):
+    other = factories.SessionFactory(days_from_now=5)
+    first = _sessions(psw)[0]
+
+    with pytest.raises(ValueError):
+        services.register(user=clinician, sessions=[first, other], consent=True, enrollment=None)
+    assert not Enrollment.objects.exists() and not Registration.objects.exists()
