@@ -8,11 +8,12 @@ Run after `make bench` or `tests/bench/burst.py` (their database stays for inspe
 
 Makes an open series with one session of `--seats` seats and `--learners` learners signed in as burst.py signs
 them in (a session made directly), then each learner POSTs the session picker once, one after another, through
-the whole WSGI handler and middleware (Django's test client with the learner's cookies): the first `--seats` take
-a seat, the rest the waitlist, as in a burst. Prints the queries of one seated and one waitlisted POST, the time
-the session row is locked (from the SELECT … FOR UPDATE to the end of COMMIT) and the functions by cumulative and
-by own time. The database is the bench's (tests/bench/run.py's database_url(), or BENCH_DATABASE_URL); the cache
-is PROFILE_CACHE_URL (default: a local-memory one; give a Redis URL to count its round trips too).
+the whole WSGI handler and middleware (Django's test client with the learner's cookies): the first `--seats`
+take a seat, the rest the waitlist, as in a burst. Prints the queries of one seated and one waitlisted POST,
+the time the session row is locked (from the SELECT … FOR UPDATE to the end of COMMIT), the CPU each POST costs
+(in Python and in its PostgreSQL backend) and the functions by cumulative and by own CPU time. The database is
+the bench's (tests/bench/run.py's database_url(), or BENCH_DATABASE_URL); the cache is PROFILE_CACHE_URL
+(default: a local-memory one; give a Redis URL to count its round trips too).
 """
 
 import argparse
@@ -22,6 +23,7 @@ import pstats
 import statistics
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,7 +108,7 @@ def main() -> int:
         for part in next(cookies).split("; "):
             key, value = part.split("=", 1)
             browser.cookies[key] = value
-        response = browser.post(path, body)
+        response = browser.post(path, urllib.parse.urlencode(body), content_type="application/x-www-form-urlencoded")
         if response.status_code != 302 or "/register/done/" not in response["Location"]:
             sys.exit(f"POST answered {response.status_code} {response.get('Location', '')}")
         return response
@@ -124,7 +126,9 @@ def main() -> int:
         took = time.perf_counter() - started
         cpu, backend = time.process_time() - cpu, backend_cpu_seconds(connection) - backend
         held = sorted(clock.held)
-        profile = cProfile.Profile()
+        # Timed in CPU time, not wall-clock: what the POST costs the worker, whatever the load on the machine (waits
+        # on PostgreSQL and Redis show in the backend's CPU above, and in the lock's hold time).
+        profile = cProfile.Profile(time.thread_time)
         profile.enable()
         for _ in range(options.learners - 1 - timed):
             post()

@@ -1,0 +1,42 @@
+"""The session lock and the seat count read under it, written in SQL: the same rows and counts the ORM gives."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from enrollment.models import Registration
+from enrollment.services import locks
+from sessions.models import Session
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_sessions_are_locked_in_key_order_as_whole_rows():
+    series = factories.SeriesFactory()
+    later = factories.SessionFactory(series=series, title="Later", capacity=5, days_from_now=9)
+    earlier = factories.SessionFactory(series=series, title="Earlier", capacity=None, days_from_now=2)
+    factories.SessionFactory(series=series, title="Not asked for")
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        locked = locks.lock_sessions(iter([later.pk, earlier.pk, later.pk]))
+
+    assert [session.pk for session in locked] == sorted([later.pk, earlier.pk])
+    by_pk = {session.pk: session for session in locked}
+    assert by_pk[later.pk].capacity == 5 and by_pk[earlier.pk].capacity is None
+    assert by_pk[later.pk].title == "Later" and by_pk[later.pk].series_id == series.pk
+    assert by_pk[later.pk].starts_at == Session.objects.get(pk=later.pk).starts_at
+    assert len(queries) == 1 and queries.captured_queries[0]["sql"].endswith("FOR UPDATE")
+    assert locks.lock_sessions([]) == []
+
+
+def test_only_held_seats_are_counted_per_session():
+    one, two, empty = factories.SessionFactory.create_batch(3, capacity=10)
+    factories.RegistrationFactory.create_batch(2, session=one)
+    factories.RegistrationFactory(session=one, status=Registration.Status.WAITLISTED)
+    factories.RegistrationFactory(session=one, status=Registration.Status.CANCELLED)
+    factories.RegistrationFactory(session=two)
+
+    assert locks.seats_taken([one.pk, two.pk, empty.pk]) == {one.pk: 2, two.pk: 1}
+    assert locks.seats_taken(session.pk for session in [two]) == {two.pk: 1}
+    assert locks.seats_taken([]) == {}
