@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import models
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
@@ -117,6 +118,10 @@ class Availability:
         return self.label
 
 
+# The two subqueries are the same SQL on every request: built once per outer reference and reused (annotating
+# resolves a copy of them, the cached one stays as built). Building them cost about 1 ms of CPU for each query that
+# annotates the facts, as much as the rest of the statement.
+@cache
 def _active_enrollments_subquery(ref: str) -> Subquery:
     return Subquery(
         Enrollment.objects.filter(series=OuterRef(ref))
@@ -129,6 +134,7 @@ def _active_enrollments_subquery(ref: str) -> Subquery:
     )
 
 
+@cache
 def _last_session_end_subquery(ref: str) -> Subquery:
     return Subquery(
         Session.objects.scheduled()

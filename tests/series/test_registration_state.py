@@ -105,6 +105,19 @@ def test_annotated_series_are_judged_without_a_query(django_assert_num_queries):
 
 
 @pytest.mark.django_db
+def test_the_facts_built_once_are_read_afresh_by_every_query():
+    series = _with_upcoming_session(capacity=2)
+    EnrollmentFactory(series=series)
+    first = with_registration_facts(Series.objects.all()).get()
+    EnrollmentFactory(series=series)
+    second = with_registration_facts(Series.objects.filter(pk=series.pk)).get()
+
+    assert (first.active_enrollment_count, second.active_enrollment_count) == (1, 2)
+    assert (registration_state(first).label, registration_state(second).label) == ("Registration open", "Full")
+    assert not _open_in_sql(series)
+
+
+@pytest.mark.django_db
 def test_key_mode_is_open_for_registration_with_a_key():
     series = _with_upcoming_session(registration_mode=Series.RegistrationMode.KEY)
 
