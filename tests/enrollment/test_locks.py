@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from enrollment.models import Registration
 from enrollment.services import locks
+from series.models import Series
 from sessions.models import Session
 from tests import factories
 
@@ -40,3 +41,16 @@ def test_only_held_seats_are_counted_per_session():
     assert locks.seats_taken([one.pk, two.pk, empty.pk]) == {one.pk: 2, two.pk: 1}
     assert locks.seats_taken(session.pk for session in [two]) == {two.pk: 1}
     assert locks.seats_taken([]) == {}
+
+
+def test_the_series_is_locked_as_a_whole_row():
+    series = factories.SeriesFactory(title="Palliative Care", capacity=12)
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        locked = locks.lock_series(series.pk)
+
+    assert (locked.pk, locked.title, locked.capacity) == (series.pk, "Palliative Care", 12)
+    assert locked.hub_id == series.hub_id
+    assert len(queries) == 1 and queries.captured_queries[0]["sql"].endswith("FOR UPDATE")
+    with pytest.raises(Series.DoesNotExist):
+        locks.lock_series(series.pk + 1000)
