@@ -8,8 +8,9 @@ The hooks run under the session (or series) lock every other learner of a burst 
 render nothing: each writes the recipient, the key and the ids of what happened
 (`queue_deferred`), and the content function registered for it below (`register_renderers`,
 called when the app is ready) builds the email when a worker delivers it, from the rows as they
-are then. The programme emails queued by tasks (updates, reminders, recordings) are rendered
-when queued, outside any lock.
+are then. The recording email to every registrant of a session is written the same way, a
+thousand rows per INSERT (`queue_deferred_bulk`), and built a delivery batch at a time. The other
+programme emails queued by tasks (updates, reminders) are rendered when queued, outside any lock.
 
 Idempotency keys decide what "the same email" means:
 - `confirm:<enrollment>`: one welcome per enrollment, ever.
@@ -40,7 +41,7 @@ from accounts.models import User
 from accounts.unsubscribe import reminders_unsubscribe_token
 from notifications import deferred, ics
 from notifications.models import OutboundEmail
-from notifications.outbox import Attachment, EmailToQueue, queue_deferred
+from notifications.outbox import Attachment, DeferredToQueue, EmailToQueue, queue_deferred
 from sessions.models import Resource, Session
 
 from .calendar import absolute, session_event
@@ -53,14 +54,19 @@ CANCEL_FILENAME = "echo-cancelled.ics"
 # --- the context every programme email shares ------------------------------------------------------------------
 
 
+def language_for(preferred_language: str) -> str:
+    return preferred_language if preferred_language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def language_of(user: User) -> str:
-    return user.preferred_language if user.preferred_language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return language_for(user.preferred_language)
 
 
 def recipient_context(user: User) -> dict[str, Any]:
     zone = user.effective_time_zone
     return {
         "user": user,
+        "recipient_name": user.get_short_name(),
         "time_zone": zone,
         # A lazy label: rendered under the recipient's language by the outbox.
         "time_zone_label": TimeZone(zone).label if zone in TimeZone.values else zone,
@@ -282,6 +288,7 @@ def register_renderers() -> None:
     deferred.register(REGISTRATIONS_CANCELLED, _registrations_cancelled_content)
     deferred.register(JOIN_APPROVED, _join_approved_content)
     deferred.register(JOIN_DECLINED, _join_declined_content)
+    deferred.register_many(RECORDING, _recording_contents)
 
 
 def _decision_stamp(join_request: JoinRequest) -> int:
@@ -453,33 +460,78 @@ def recording_key(registration_id: int) -> str:
     return f"recording:{registration_id}"
 
 
-def recording_message(
-    *, registration: Registration, resources: Sequence[Resource], attendance_known: bool
-) -> EmailToQueue:
-    """The recording, slides and Q&A, worded for those who attended and those who missed it."""
-    user = registration.user
-    session = registration.session
+RECORDING = "enrollment.recording"
+
+
+def recording_attendance(*, attended_minutes: int | None, attendance_known: bool) -> str:
+    """How the recording email is worded for this registrant, decided when it is queued."""
     if not attendance_known:
-        attendance = UNKNOWN
-    elif registration.attended:
-        attendance = ATTENDED
-    else:
-        attendance = MISSED
-    page_url = absolute(session.get_absolute_url())
-    return EmailToQueue(
-        to=user.email,
-        language=language_of(user),
+        return UNKNOWN
+    return ATTENDED if attended_minutes else MISSED
+
+
+def recording_email(*, registration_id: int, to: str, language: str, attendance: str) -> DeferredToQueue:
+    """The recording, slides and Q&A for one registrant, worded by `attendance`, rendered when it is delivered."""
+    return DeferredToQueue(
+        to=to,
+        language=language,
         kind=OutboundEmail.Kind.RECORDING,
-        idempotency_key=recording_key(registration.pk),
-        template="enrollment/email/recording",
-        context={
-            **recipient_context(user),
-            "item": session_item(session, with_join_link=False),
-            "attendance": attendance,
-            # Written-out Q&A has no link of its own: it is read on the session page.
-            "resources": [
-                {"resource": resource, "url": absolute(resource.href) if resource.href else page_url}
-                for resource in resources
-            ],
-        },
+        idempotency_key=recording_key(registration_id),
+        renderer=RECORDING,
+        data={"registration": registration_id, "attendance": attendance},
     )
+
+
+def recording_context(*, session: Session, resources: Sequence[Resource], attendance: str) -> dict[str, Any]:
+    """What the recording email of a session says to everyone of one attendance (the greeting's name aside)."""
+    page_url = absolute(session.get_absolute_url())
+    return {
+        "my_learning_url": absolute(reverse("enrollment:my_learning")),
+        "item": session_item(session, with_join_link=False),
+        "attendance": attendance,
+        # Written-out Q&A has no link of its own: it is read on the session page.
+        "resources": [
+            {"resource": resource, "url": absolute(resource.href) if resource.href else page_url}
+            for resource in resources
+        ],
+    }
+
+
+def _recording_contents(items: Sequence[dict[str, Any]]) -> list[deferred.Personalised | None]:
+    """The recording emails of a delivery batch: the registrations in one query, the materials in another, and
+    one content per session and wording, shared by all who get that wording; the greeting's name is their own.
+
+    None for a registration that is gone (the account was deleted) or a session whose materials were all
+    withdrawn since: nothing to send.
+    """
+    registrations = Registration.objects.select_related("user", "session").in_bulk(
+        [item["registration"] for item in items]
+    )
+    resources: dict[int, list[Resource]] = {}
+    for resource in Resource.objects.filter(
+        session_id__in={registration.session_id for registration in registrations.values()},
+        published_at__isnull=False,
+        published_at__lte=timezone.now(),
+    ).order_by("kind", "pk"):
+        resources.setdefault(resource.session_id, []).append(resource)
+    shared: dict[tuple[int, str], deferred.Content] = {}
+    contents: list[deferred.Personalised | None] = []
+    for item in items:
+        registration = registrations.get(item["registration"])
+        if registration is None or not resources.get(registration.session_id):
+            contents.append(None)
+            continue
+        key = (registration.session_id, item["attendance"])
+        if key not in shared:
+            shared[key] = deferred.Content(
+                template="enrollment/email/recording",
+                context=recording_context(
+                    session=registration.session,
+                    resources=resources[registration.session_id],
+                    attendance=item["attendance"],
+                ),
+            )
+        contents.append(
+            deferred.Personalised(shared=shared[key], values={"recipient_name": registration.user.get_short_name()})
+        )
+    return contents

@@ -7,7 +7,9 @@ you" to the others. Attendance is usually imported a little after the session,
 so a session waits for it up to ATTENDANCE_GRACE after its first publication,
 then goes out with neutral wording. `recording:<registration>` keeps it to one
 email per registrant, whatever is published later and however often beat runs;
-batches are claimed with SKIP LOCKED as in reminders.
+batches are claimed with SKIP LOCKED as in reminders. Each batch writes its thousand rows in one
+INSERT and renders nothing: the wording is decided here, the email is built when it is delivered,
+a delivery batch at a time (`emails.RECORDING`).
 """
 
 import datetime as dt
@@ -18,7 +20,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
-from notifications.outbox import queue_bulk
+from notifications.outbox import queue_deferred_bulk
 from sessions.models import Resource, Session
 
 from . import emails
@@ -53,7 +55,6 @@ def registrants_without_followup(*, session_ids: list[int]):
         Registration.objects.filter(session_id__in=session_ids, status=Registration.Status.REGISTERED)
         .annotate(followup_key=key)
         .exclude(Exists(OutboundEmail.objects.filter(idempotency_key=OuterRef("followup_key"))))
-        .select_related("user", "session__series")
         .order_by("pk")
     )
 
@@ -72,21 +73,24 @@ def queue_recording_followups(*, now: dt.datetime | None = None) -> int:
     while True:
         with transaction.atomic():
             batch = list(
-                registrants_without_followup(session_ids=list(ready)).select_for_update(skip_locked=True, of=("self",))[
+                registrants_without_followup(session_ids=list(ready))
+                .select_for_update(skip_locked=True, of=("self",))
+                .values_list("pk", "session_id", "attended_minutes", "user__email", "user__preferred_language")[
                     :BATCH_SIZE
                 ]
             )
-            messages = []
-            for registration in batch:
-                session = ready[registration.session_id]
-                messages.append(
-                    emails.recording_message(
-                        registration=registration,
-                        resources=session.published_resources,
-                        attendance_known=session.attendance_known,
-                    )
+            messages = [
+                emails.recording_email(
+                    registration_id=registration_id,
+                    to=email,
+                    language=emails.language_for(preferred_language),
+                    attendance=emails.recording_attendance(
+                        attended_minutes=attended_minutes, attendance_known=ready[session_id].attendance_known
+                    ),
                 )
+                for registration_id, session_id, attended_minutes, email, preferred_language in batch
+            ]
             if messages:
-                queued += queue_bulk(messages=messages)
+                queued += queue_deferred_bulk(messages=messages)
         if len(batch) < BATCH_SIZE:
             return queued

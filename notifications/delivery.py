@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
 import smtplib
 from collections.abc import Sequence
@@ -225,11 +226,7 @@ class NothingToSend(Exception):
     """What a deferred email was about is gone (its renderer found nothing): the row fails with this reason."""
 
 
-def _render_if_deferred(row: OutboundEmail) -> None:
-    """Fill in a row written to be rendered at delivery (its renderer, in its language); others are left as they are."""
-    if not row.awaits_rendering:
-        return
-    rendered = deferred.render(renderer=row.renderer, data=row.render_data, language=row.language)
+def _fill(row: OutboundEmail, rendered: deferred.Rendered | None) -> None:
     if rendered is None:
         raise NothingToSend(f"{row.renderer} found nothing to send for {row.render_data}")
     row.subject = rendered.email.subject
@@ -240,9 +237,43 @@ def _render_if_deferred(row: OutboundEmail) -> None:
     row.rendered_now = True
 
 
-def _send(row: OutboundEmail, connection) -> Delivery | None:
+def _render_if_deferred(row: OutboundEmail) -> None:
+    """Fill in a row written to be rendered at delivery (its renderer, in its language); others are left as they are."""
+    if not row.awaits_rendering:
+        return
+    _fill(row, deferred.render(renderer=row.renderer, data=row.render_data, language=row.language))
+
+
+def _render_batch(rows: Sequence[OutboundEmail]) -> dict[int, Exception]:
+    """Fill in the batch's rows written to be rendered now, each renderer's rows at once (`deferred.render_many`).
+
+    Returns why a row could not be rendered, by id: nothing to send, or the error its renderer raised (for all of
+    that renderer's rows), which `_send` records as it would a failure to send.
+    """
+    by_renderer: dict[str, list[OutboundEmail]] = {}
+    for row in rows:
+        if row.awaits_rendering:
+            by_renderer.setdefault(row.renderer, []).append(row)
+    errors: dict[int, Exception] = {}
+    for renderer, group in by_renderer.items():
+        try:
+            results = deferred.render_many(renderer=renderer, items=[(row.render_data, row.language) for row in group])
+        except Exception as error:  # recorded on each row, classified as a sending error would be
+            errors.update((row.pk, error) for row in group)
+            continue
+        for row, rendered in zip(group, results, strict=True):
+            try:
+                _fill(row, rendered)
+            except NothingToSend as error:
+                errors[row.pk] = error
+    return errors
+
+
+def _send(row: OutboundEmail, connection, *, render_error: Exception | None = None) -> Delivery | None:
     """Render (if deferred) and send one claimed row; None when it went out, else the recorded failure."""
     try:
+        if render_error is not None:
+            raise render_error
         _render_if_deferred(row)
         build_message(row, connection=connection).send()
     except Exception as error:  # every failure is recorded on the row, classified, and logged
@@ -266,10 +297,46 @@ def mark_sent(rows: Sequence[OutboundEmail]) -> None:
         )
     for row in rendered:
         row.status, row.sent_at, row.last_error, row.updated_at = OutboundEmail.Status.SENT, now, "", now
-    if rendered:
+    if not rendered:
+        return
+    if connection.vendor == "postgresql":
+        _store_rendered_and_sent(rendered, now=now)
+    else:
         OutboundEmail.objects.bulk_update(
             rendered, [*RENDERED_FIELDS, "status", "sent_at", "last_error", "updated_at"], batch_size=MARK_SENT_EVERY
         )
+
+
+def _column(name: str) -> str:
+    return connection.ops.quote_name(OutboundEmail._meta.get_field(name).column)
+
+
+def _store_rendered_and_sent(rows: Sequence[OutboundEmail], *, now) -> None:
+    """What each row sent and its new status, in one UPDATE … FROM (VALUES …) on PostgreSQL.
+
+    `bulk_update` would say the same with a CASE per column and row, which Django takes longer to build than the
+    emails took to render.
+    """
+    names = ["id", *RENDERED_FIELDS]
+    casts = {"id": "::bigint", "attachments": "::jsonb", "headers": "::jsonb"}
+    values_row = "(" + ", ".join(f"%s{casts.get(name, '')}" for name in names) + ")"
+    assignments = ", ".join(f"{_column(name)} = v.{_column(name)}" for name in RENDERED_FIELDS)
+    # Only quoted column names and placeholders are spliced in; every value is a parameter.
+    table = connection.ops.quote_name(OutboundEmail._meta.db_table)
+    sql = (
+        f"UPDATE {table} AS o SET {assignments}, "  # noqa: S608
+        f"{_column('status')} = %s, {_column('sent_at')} = %s, {_column('last_error')} = '', "
+        f"{_column('updated_at')} = %s "
+        f"FROM (VALUES {', '.join([values_row] * len(rows))}) AS v({', '.join(map(_column, names))}) "
+        f"WHERE o.{_column('id')} = v.{_column('id')} AND o.{_column('status')} = %s"
+    )
+    params: list = [OutboundEmail.Status.SENT, now, now]
+    for row in rows:
+        params += [row.pk, row.subject, row.body_text, row.body_html]
+        params += [json.dumps(row.attachments), json.dumps(row.headers)]
+    params.append(OutboundEmail.Status.IN_FLIGHT)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def deliver(*, outbound_id: int, connection=None) -> Delivery:
@@ -296,7 +363,8 @@ def _close_quietly(smtp_connection) -> None:
 
 
 def deliver_many(*, outbound_ids: Sequence[int]) -> dict[Outcome, int]:
-    """Deliver a fan-out batch: claimed in one statement, sent over one SMTP connection, marked sent in groups.
+    """Deliver a fan-out batch: claimed in one statement, rendered together where written to be rendered now, sent
+    over one SMTP connection, marked sent in groups.
 
     A recipient the server refuses fails (or goes back to the queue) alone, the others go on, on the same
     connection. Rows that fail temporarily go back to the queue with their backoff and are found by the sweeper.
@@ -320,8 +388,9 @@ def deliver_many(*, outbound_ids: Sequence[int]) -> dict[Outcome, int]:
         rows = rows[:1]
     sent: list[OutboundEmail] = []
     try:
+        render_errors = _render_batch(rows)
         for index, row in enumerate(rows):
-            failure = _send(row, mail_connection)
+            failure = _send(row, mail_connection, render_error=render_errors.get(row.pk))
             if failure is None:
                 sent.append(row)
                 counts[Outcome.SENT] += 1

@@ -2,8 +2,9 @@
 
 Writes only; `notifications.delivery` sends the rows and `notifications.sweeper` finds the ones
 whose after-commit task never ran. Callers hand over everything an email needs (recipient,
-language, template, context, attachments, key), or, with `queue_deferred`, the name of a function
-their app registered and the ids it renders the email from at delivery: this app knows no domain.
+language, template, context, attachments, key), or, with `queue_deferred` (`queue_deferred_bulk` for a
+fan-out), the name of a function their app registered and the ids it renders the email from at delivery:
+this app knows no domain.
 """
 
 from __future__ import annotations
@@ -34,6 +35,18 @@ class EmailToQueue:
     context: dict[str, Any]
     attachments: Sequence[Attachment] = ()
     headers: dict[str, str] | None = field(default=None)
+
+
+@dataclass(frozen=True)
+class DeferredToQueue:
+    """One email of a fan-out rendered at delivery: the same arguments `queue_deferred` takes."""
+
+    to: str
+    language: str
+    kind: str
+    idempotency_key: str
+    renderer: str
+    data: dict[str, Any]
 
 
 def _check_kind(kind: str) -> None:
@@ -187,6 +200,45 @@ def queue_bulk(*, messages: Sequence[EmailToQueue]) -> int:
     OutboundEmail.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     new_keys = [row.idempotency_key for row in rows]
     transaction.on_commit(partial(_publish_keys, new_keys, now))
+    return len(rows)
+
+
+def queue_deferred_bulk(*, messages: Sequence[DeferredToQueue]) -> int:
+    """Write many emails rendered at delivery (`notifications.deferred`) in one INSERT per thousand, rendering
+    nothing here; keys already present are skipped. Delivered after commit, a batch at a time, by the batch
+    renderer their app registered (`deferred.register_many`). Returns how many rows were written.
+    """
+    for kind in {message.kind for message in messages}:
+        _check_kind(kind)
+    for renderer in {message.renderer for message in messages}:
+        deferred.check(renderer)
+    keys = [message.idempotency_key for message in messages]
+    existing = set(OutboundEmail.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+    now = timezone.now()
+    next_attempt_at = now + sweep_grace()
+    seen: set[str] = set()
+    rows = []
+    for message in messages:
+        if message.idempotency_key in existing or message.idempotency_key in seen:
+            continue
+        seen.add(message.idempotency_key)
+        rows.append(
+            OutboundEmail(
+                recipient=message.to,
+                language=message.language,
+                kind=message.kind,
+                idempotency_key=message.idempotency_key,
+                renderer=message.renderer,
+                render_data=message.data,
+                created_at=now,
+                next_attempt_at=next_attempt_at,
+            )
+        )
+    if not rows:
+        return 0
+    # ignore_conflicts: a concurrent writer of the same key wins quietly (ON CONFLICT DO NOTHING).
+    OutboundEmail.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    transaction.on_commit(partial(_publish_keys, [row.idempotency_key for row in rows], now))
     return len(rows)
 
 

@@ -1,7 +1,8 @@
 """Turn a template name and a context into a subject, a plain-text body and an optional HTML body."""
 
 import base64
-from collections.abc import Iterable
+import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
+from django.utils.html import conditional_escape, escape
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,11 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def render_email(*, template: str, context: dict[str, Any], language: str) -> RenderedEmail:
-    """Render `{template}_subject.txt`, `{template}.txt` and, when it exists, `{template}.html` in `language`."""
+def _render_parts(*, template: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
+    """The subject as rendered (before it is made one line), the plain-text body and the HTML body ("" without one)."""
     full_context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language):
-        subject = _one_line(render_to_string(f"{template}_subject.txt", full_context))
+        subject = render_to_string(f"{template}_subject.txt", full_context)
         body_text = render_to_string(f"{template}.txt", full_context)
         try:
             html_template = get_template(f"{template}.html")
@@ -60,4 +62,57 @@ def render_email(*, template: str, context: dict[str, Any], language: str) -> Re
             body_html = ""
         else:
             body_html = html_template.render(full_context)
-    return RenderedEmail(subject=subject, body_text=body_text, body_html=body_html)
+    return subject, body_text, body_html
+
+
+def render_email(*, template: str, context: dict[str, Any], language: str) -> RenderedEmail:
+    """Render `{template}_subject.txt`, `{template}.txt` and, when it exists, `{template}.html` in `language`."""
+    subject, body_text, body_html = _render_parts(template=template, context=context, language=language)
+    return RenderedEmail(subject=_one_line(subject), body_text=body_text, body_html=body_html)
+
+
+@dataclass(frozen=True)
+class Stencil:
+    """An email rendered once for many recipients, with a marker where each recipient's own text goes.
+
+    Made by `render_stencil`; `fill` gives what `render_email` gives for the shared context plus that recipient's
+    values. A marker contains "&", so it shows whether the template printed the value escaped (HTML) or as it
+    is (plain text, subject): each occurrence gets the value treated the same way.
+    """
+
+    subject: str
+    body_text: str
+    body_html: str
+    markers: tuple[tuple[str, str, str], ...]  # (context name, marker as printed raw, marker as printed escaped)
+
+    def fill(self, values: Mapping[str, str]) -> RenderedEmail:
+        parts = [self.subject, self.body_text, self.body_html]
+        for name, raw, escaped in self.markers:
+            value = values[name]
+            parts = [part.replace(escaped, conditional_escape(value)).replace(raw, value) for part in parts]
+        subject, body_text, body_html = parts
+        return RenderedEmail(subject=_one_line(subject), body_text=body_text, body_html=body_html)
+
+
+def render_stencil(*, template: str, context: dict[str, Any], language: str, personal: Iterable[str]) -> Stencil | None:
+    """Render the templates once with a marker for each of the `personal` context names (strings printed as text).
+
+    None when the templates visibly did more with such a value than print it (a filter changed the marker), so a
+    marker would not stand for it: render each email with `render_email` then. A value must never be empty (a
+    marker is not: `{% if name %}` would differ); `deferred` also compares one filled email per stencil with
+    `render_email`'s, which catches what this check cannot see (a filter that cut the marker off).
+    """
+    token = secrets.token_hex(8)
+    markers = []
+    marked = dict(context)
+    for index, name in enumerate(personal):
+        raw = f"[{token}:{index}&]"
+        markers.append((name, raw, str(escape(raw))))
+        marked[name] = raw
+    subject, body_text, body_html = _render_parts(template=template, context=marked, language=language)
+    for part in (subject, body_text, body_html):
+        for _name, raw, escaped in markers:
+            part = part.replace(escaped, "").replace(raw, "")
+        if token in part.lower():
+            return None
+    return Stencil(subject=subject, body_text=body_text, body_html=body_html, markers=tuple(markers))

@@ -1,0 +1,142 @@
+#!/usr/bin/env python
+"""Profile the recording fan-out in-process with cProfile: the producer, then one worker's delivery of batches.
+
+    .venv/bin/python tests/bench/profile_fanout.py [--registrants 2000] [--lines 30]
+
+Creates its own database on DATABASE_URL's server (as tests/bench/fanout.py does, and drops it at the end),
+bulk-creates one ended session with FANOUT_REGISTRANTS registrants (--registrants), then profiles:
+
+1. `enrollment.recordings.queue_recording_followups()` (publishing disabled: no worker runs);
+2. `notifications.delivery.deliver_many()` over the queued rows in the batches `publish_deliveries` would
+   make, sending to an aiosmtpd sink on loopback in a thread of this process (so its cost shows too).
+
+Prints the queries each step ran, the wall time (noisy on a shared machine: say the load) and the
+functions by own time and by cumulative time. Call counts and shares are what to compare between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def _report(profile: cProfile.Profile, *, title: str, lines: int) -> None:
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats(order).print_stats(lines)
+        print(f"--- {title}, by {order}")
+        print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:12000])
+
+
+def child(*, registrants: int, lines: int) -> None:
+    import django
+
+    django.setup()
+    from unittest import mock
+
+    from aiosmtpd.controller import Controller
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from enrollment.recordings import queue_recording_followups
+    from notifications import tasks
+    from notifications.delivery import deliver_many
+    from notifications.models import OutboundEmail
+    from tests.bench import fanout
+    from tests.notifications.outbox_support import free_port
+
+    call_command("migrate", verbosity=0)
+    fanout.REGISTRANTS = registrants
+    now = timezone.now()
+    fanout._setup_data(now)
+
+    published: list[list[int]] = []
+    with mock.patch.object(tasks, "publish_deliveries", side_effect=lambda ids: published.append(list(ids))):
+        profile = cProfile.Profile()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            profile.enable()
+            queued = queue_recording_followups(now=now)
+            profile.disable()
+            elapsed = time.perf_counter() - started
+    print(f"=== producer: {queued} rows in {elapsed:.2f} s, {len(queries)} queries, load {os.getloadavg()[0]:.1f}")
+    _report(profile, title="producer", lines=lines)
+
+    sink = fanout.CountingSink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port, ready_timeout=5)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    ids = [pk for batch in published for pk in batch]
+    batches = [ids[start : start + tasks.BATCH_SIZE] for start in range(0, len(ids), tasks.BATCH_SIZE)]
+    try:
+        profile = cProfile.Profile()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            profile.enable()
+            for batch in batches:
+                deliver_many(outbound_ids=batch)
+            profile.disable()
+            elapsed = time.perf_counter() - started
+    finally:
+        controller.stop()
+    sent = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count()
+    print(
+        f"=== delivery: {sent} of {len(ids)} sent in {len(batches)} batches, {elapsed:.2f} s "
+        f"({elapsed / max(sent, 1) * 1000:.2f} ms each), {len(queries)} queries, sink got {len(sink.received)}, "
+        f"load {os.getloadavg()[0]:.1f}"
+    )
+    _report(profile, title="delivery", lines=lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--registrants", type=int, default=2000)
+    parser.add_argument("--lines", type=int, default=30)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        child(registrants=options.registrants, lines=options.lines)
+        return
+    import subprocess
+
+    from tests.bench import fanout
+
+    url = fanout._database_url()
+    fanout._recreate(url)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "echo_portal.settings",
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": "",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    try:
+        subprocess.run(  # noqa: S603 - our own interpreter and this file
+            [sys.executable, __file__, "--child", f"--registrants={options.registrants}", f"--lines={options.lines}"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+    finally:
+        fanout._recreate(url, drop_only=True)
+
+
+if __name__ == "__main__":
+    main()
