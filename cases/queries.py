@@ -94,12 +94,14 @@ def viewer_facts(user, session: Session) -> ViewerFacts:
     return ViewerFacts(row["registered"], case)
 
 
+def my_cases_of(user) -> QuerySet[CasePresentation]:
+    """The cases `user` presents that are still in play: what My learning lists."""
+    return access.own_cases(user).in_play()
+
+
 def my_cases(user) -> list[CasePresentation]:
     return list(
-        access.own_cases(user)
-        .in_play()
-        .select_related("session__series", "recommendation")
-        .order_by("-session__starts_at", "-pk")
+        my_cases_of(user).select_related("session__series", "recommendation").order_by("-session__starts_at", "-pk")
     )
 
 

@@ -394,3 +394,44 @@ def programme_fragment(name: str, render: Callable[[], str], *, shows_seats: boo
     """
     html = programme_value(name, lambda: str(render()), shows_seats=shows_seats)
     return mark_safe(html)  # noqa: S308 (HTML rendered from a template, by this process or one like it)
+
+
+def programme_fragments(
+    names: list[str], render_missing: Callable[[list[str]], dict[str, str]], *, shows_seats: bool = False
+) -> dict[str, str]:
+    """Several fragments kept as `programme_fragment` keeps one, read in one round trip: a card per session of a
+    list whose sessions differ from viewer to viewer (each card the same for everyone who sees it).
+
+    `render_missing` gets the names not in the cache (or made under an older version) and returns their HTML by
+    name, so what they are made from is read once for all of them.
+    """
+    names = list(dict.fromkeys(names))
+    seconds = _seconds()
+    if seconds <= 0 or not names:
+        rendered = render_missing(names) if names else {}
+        return {name: mark_safe(str(rendered[name])) for name in names}  # noqa: S308 (as programme_fragment)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    zone = timezone.get_current_timezone_name()
+    keys = {name: f"public-fragment:{name}:{language}:{zone}" for name in names}
+    version_keys = [VERSION_KEY, SEATS_VERSION_KEY] if shows_seats else [VERSION_KEY]
+    found = cache.get_many([*version_keys, *keys.values()])
+    versions = []
+    for version_key in version_keys:
+        version = found.get(version_key)
+        if version is None:
+            cache.add(version_key, 1, timeout=None)
+            version = cache.get(version_key, 1)
+        versions.append(version)
+    versions = tuple(versions)
+    html = {}
+    for name, key in keys.items():
+        cached = found.get(key)
+        if cached is not None and cached[0] == versions:
+            html[name] = cached[1]
+    missing = [name for name in names if name not in html]
+    if missing:
+        # The versions read before rendering: an edit made meanwhile leaves these copies stale-marked.
+        rendered = {name: str(rendered) for name, rendered in render_missing(missing).items()}
+        cache.set_many({keys[name]: (versions, rendered[name]) for name in missing}, timeout=seconds)
+        html.update(rendered)
+    return {name: mark_safe(html[name]) for name in names}  # noqa: S308 (as programme_fragment)

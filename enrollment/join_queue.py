@@ -98,13 +98,14 @@ def series_taking_requests(*, hub: Hub) -> QuerySet[Series]:
     ).order_by(localized("title"), "pk")
 
 
+def shown_requests_of(*, user) -> QuerySet[JoinRequest]:
+    """The clinician's requests still waiting, and those declined: what My learning lists."""
+    return JoinRequest.objects.filter(user=user, state__in=[JoinRequest.State.PENDING, JoinRequest.State.DECLINED])
+
+
 def requests_of(*, user) -> list[JoinRequest]:
-    """The clinician's requests still waiting, and those declined, for My learning: one query."""
-    return list(
-        JoinRequest.objects.filter(user=user, state__in=[JoinRequest.State.PENDING, JoinRequest.State.DECLINED])
-        .select_related("series")
-        .order_by("-requested_at", "-pk")
-    )
+    """`shown_requests_of` with their series, newest first, for My learning: one query."""
+    return list(shown_requests_of(user=user).select_related("series").order_by("-requested_at", "-pk"))
 
 
 def request_for(*, user, series) -> JoinRequest | None:

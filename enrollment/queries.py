@@ -6,8 +6,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from core.i18n import field_in, localized
@@ -95,31 +103,68 @@ def with_waitlist_positions(registrations: QuerySet[Registration]) -> QuerySet[R
     return registrations.annotate(waitlist_position=waitlist_position(Registration, within="session"))
 
 
+# My learning lists the most recent past sessions; the rest of a learner's history is one link away.
+PAST_SESSIONS_SHOWN = 10
+
+
 @dataclass
 class MyLearning:
     upcoming: list[Registration] = field(default_factory=list)
     waitlisted: list[Registration] = field(default_factory=list)
-    past: list[Registration] = field(default_factory=list)
+    past: list[Registration] = field(default_factory=list)  # newest first; the most recent unless all were asked for
+    past_count: int = 0  # every past session, shown or not
     enrollments: list[Enrollment] = field(default_factory=list)
     credits: list[SeriesCredits] = field(default_factory=list)
 
 
-def my_learning(*, user, now: dt.datetime | None = None) -> MyLearning:
-    """Everything My learning shows, in five queries (registrations with their series, their resources, the
-    series' accreditations, enrollments)."""
-    now = now or timezone.now()
-    visible_resources = Resource.objects.filter(published_at__isnull=False, published_at__lte=now).order_by(
-        "kind", "pk"
+def _titles(prefix: str = "") -> list[str]:
+    """A translated title in every language: modeltranslation does not widen `only()` across a relation."""
+    return [f"{prefix}title", *(f"{prefix}{field_in('title', code)}" for code, _label in settings.LANGUAGES)]
+
+
+def _my_learning_fields() -> list[str]:
+    """What My learning shows of a registration, its session and its series (and what credits are counted from)."""
+    session = ["session__id", "session__series_id", *_titles("session__"), "session__starts_at", "session__ends_at"]
+    session += ["session__status", "session__join_url"]
+    series = ["session__series__id", "session__series__slug", *_titles("session__series__")]
+    series += ["session__series__attendance_minimum_minutes", "session__series__attendance_minimum_percent"]
+    return ["pk", "session_id", "status", "attended_minutes", *session, *series]
+
+
+def _add_waitlist_positions(rows: list, *, model, within: str) -> None:
+    """Set `waitlist_position` on waitlisted registrations or enrollments: one query, none when there are none
+    (most learners wait for nothing, and the count is not worth running for every seat held)."""
+    if not rows:
+        return
+    positions = dict(
+        model.objects.filter(pk__in=[row.pk for row in rows])
+        .annotate(position=waitlist_position(model, within=within))
+        .values_list("pk", "position")
     )
+    for row in rows:
+        row.waitlist_position = positions.get(row.pk)
+
+
+def shown_enrollments_of(*, user) -> QuerySet[Enrollment]:
+    """The series a learner is in or waiting for: what My learning lists under "My series"."""
+    return Enrollment.objects.filter(user=user).exclude(status=Enrollment.Status.WITHDRAWN)
+
+
+def my_learning(
+    *, user, now: dt.datetime | None = None, all_past: bool = False, read_enrollments: bool = True
+) -> MyLearning:
+    """Everything My learning shows: the registrations with what is shown of their session and series (one query),
+    the published materials of the past sessions listed and the accreditations of the series attended (one query
+    each, only when there are any), and the enrollments (one query, left out when the caller knows there are none).
+
+    Past sessions are the PAST_SESSIONS_SHOWN most recent unless `all_past`; credits count the whole history.
+    """
+    now = now or timezone.now()
     registrations = (
         Registration.objects.filter(user=user)
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("session__series")
-        .annotate(waitlist_position=waitlist_position(Registration, within="session"))
-        .prefetch_related(
-            Prefetch("session__resources", queryset=visible_resources, to_attr="visible_resources"),
-            "session__series__accreditations",
-        )
+        .only(*_my_learning_fields())
         .order_by("session__starts_at", "pk")
     )
     result = MyLearning()
@@ -135,16 +180,30 @@ def my_learning(*, user, now: dt.datetime | None = None) -> MyLearning:
         else:
             result.past.append(registration)
             if registration.attended_minutes:
-                series_by_id[session.series_id] = session.series
+                series_by_id.setdefault(session.series_id, session.series)
                 attended_by_series.setdefault(session.series_id, []).append(registration)
     result.past.reverse()
-    result.enrollments = list(
-        Enrollment.objects.filter(user=user)
-        .exclude(status=Enrollment.Status.WITHDRAWN)
-        .select_related("series")
-        .annotate(waitlist_position=Coalesce(waitlist_position(Enrollment, within="series"), 0))
-        .order_by(localized("title", through="series"))
+    _add_waitlist_positions(result.waitlisted, model=Registration, within="session")
+    result.past_count = len(result.past)
+    if not all_past:
+        result.past = result.past[:PAST_SESSIONS_SHOWN]
+    visible_resources = Resource.objects.filter(published_at__isnull=False, published_at__lte=now).order_by(
+        "kind", "pk"
     )
+    prefetch_related_objects(
+        [registration.session for registration in result.past],
+        Prefetch("resources", queryset=visible_resources, to_attr="visible_resources"),
+    )
+    prefetch_related_objects(list(series_by_id.values()), "accreditations")
+    if read_enrollments:
+        result.enrollments = list(
+            shown_enrollments_of(user=user)
+            .select_related("series")
+            .only("pk", "status", "series_id", "series__id", "series__slug", *_titles("series__"))
+            .order_by(localized("title", through="series"))
+        )
+        waiting = [enrollment for enrollment in result.enrollments if enrollment.status == Enrollment.Status.WAITLISTED]
+        _add_waitlist_positions(waiting, model=Enrollment, within="series")
     result.credits = [
         series_credits(series=series, registrations=attended_by_series[series_id])
         for series_id, series in sorted(series_by_id.items(), key=lambda item: item[1].title)

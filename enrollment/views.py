@@ -2,21 +2,28 @@ from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.continuation import continue_after_sign_in
+from cases import queries as case_queries
 from certificates import queries as certificate_queries
 from core import ratelimit
 from core.csv_export import csv_response
 from core.formatting import format_time
+from core.page_cache import programme_fragments
 from core.ratelimit import Lockout
 from series.models import Series
 
@@ -355,19 +362,71 @@ def leave_series(request, slug):
     return render(request, "enrollment/leave_confirm.html", {"series": series, "upcoming": upcoming})
 
 
+def _card_name(registration: Registration) -> str:
+    return f"me:upcoming-session:{registration.session_id}"
+
+
+def _cancel_link(registration: Registration) -> str:
+    """The learner's own part of an upcoming card (drawn here: twelve of them cost a template each otherwise)."""
+    if registration.session.is_cancelled:
+        return ""
+    # The words the template said ("for <title>" read out to screen readers only), so the French stays.
+    label = _('Cancel my registration<span class="visually-hidden"> for %(title)s</span>') % {
+        "title": conditional_escape(registration.session.title)
+    }
+    url = reverse("enrollment:cancel_registration", args=[registration.pk])
+    return format_html('<p><a href="{}">{}</a></p>', url, mark_safe(label))  # noqa: S308 (the title is escaped)
+
+
+def _upcoming_cards(registrations: list[Registration]) -> list[str]:
+    """My learning's card of each upcoming session: its title, series, time and join link (or that it was
+    cancelled) are the same for every registrant, so rendered once per programme version and kept; only the link
+    to cancel, which names the learner's registration, is drawn for them."""
+    sessions = {_card_name(registration): registration.session for registration in registrations}
+
+    def render_missing(names: list[str]) -> dict[str, str]:
+        template = "enrollment/includes/upcoming_session.html"
+        return {name: render_to_string(template, {"session": sessions[name]}) for name in names}
+
+    shared = programme_fragments(list(sessions), render_missing)
+    return [
+        format_html('<li class="card">\n  {}{}\n</li>', shared[_card_name(registration)], _cancel_link(registration))
+        for registration in registrations
+    ]
+
+
+def _parts_with_rows(user) -> dict[str, bool]:
+    """Which of My learning's lists that most learners have nothing in (series joined, documents, requests to
+    join, case presentations) have rows: one query, so the empty ones cost none."""
+    lists = {
+        "enrollments": queries.shown_enrollments_of(user=user),
+        "documents": certificate_queries.documents_of(user=user),
+        "join_requests": join_queue.shown_requests_of(user=user),
+        "cases": case_queries.my_cases_of(user),
+    }
+    exists = {f"has_{name}": Exists(rows.order_by()) for name, rows in lists.items()}
+    row = get_user_model().objects.filter(pk=user.pk).values(**exists)[0]
+    return {name: row[f"has_{name}"] for name in lists}
+
+
 @login_required
 def my_learning(request):
-    learning = queries.my_learning(user=request.user)
+    all_past = request.GET.get("past") == "all"
+    has = _parts_with_rows(request.user)
+    learning = queries.my_learning(user=request.user, all_past=all_past, read_enrollments=has["enrollments"])
     summary = credit_summary(learning.credits)
     return render(
         request,
         "enrollment/my_learning.html",
         {
             "learning": learning,
+            "upcoming_cards": _upcoming_cards(learning.upcoming),
+            "all_past": all_past,
+            "has_cases": has["cases"],
             "summary": summary,
             "mainpro_year": summary.current_mainpro_year(today=timezone.localdate()),
-            "documents": list(certificate_queries.documents_of(user=request.user)),
-            "join_requests": join_queue.requests_of(user=request.user),
+            "documents": list(certificate_queries.documents_of(user=request.user)) if has["documents"] else [],
+            "join_requests": join_queue.requests_of(user=request.user) if has["join_requests"] else [],
             "key_form": blank_key_form(auto_id="mylearning_%s"),
         },
     )

@@ -111,14 +111,28 @@ def test_anonymous_visitors_cost_no_query(django_assert_num_queries, session):
 
 
 def test_my_learning_reads_in_four_queries(django_assert_num_queries, clinician):
-    for days in (-14, -7, 7, 14):
-        factories.RegistrationFactory(user=clinician, session=factories.SessionFactory(days_from_now=days))
+    for days, minutes in ((-14, 60), (-7, None), (7, None), (14, None)):
+        session = factories.SessionFactory(days_from_now=days)
+        factories.RegistrationFactory(user=clinician, session=session, attended_minutes=minutes)
     factories.EnrollmentFactory.create_batch(2, user=clinician)
 
-    # 1: registrations with their session and series and waitlist position;
-    # 2: the published resources of those sessions; 3: the accreditations of their series (for credits);
-    # 4: enrollments with their series.
+    # 1: registrations with what is shown of their session and series;
+    # 2: the published resources of the past sessions listed; 3: the accreditations of the series attended
+    # (for credits); 4: enrollments with their series. Nobody waits in line, so no place in line is counted.
     with django_assert_num_queries(4):
         learning = queries.my_learning(user=clinician)
 
     assert len(learning.upcoming) == 2 and len(learning.past) == 2
+    assert len(learning.credits) == 1
+
+
+def test_my_learning_with_only_seats_to_come_reads_them_in_one_query(django_assert_num_queries, clinician):
+    for days in (7, 14):
+        factories.RegistrationFactory(user=clinician, session=factories.SessionFactory(days_from_now=days))
+
+    # 1: registrations with what is shown of their session and series (no past session, nothing attended,
+    # no enrollment asked for, no waitlist: nothing else to read).
+    with django_assert_num_queries(1):
+        learning = queries.my_learning(user=clinician, read_enrollments=False)
+
+    assert len(learning.upcoming) == 2 and learning.past == [] and learning.credits == []
