@@ -35,7 +35,8 @@ def blank_key_form(*, auto_id: str) -> str:
 
 
 def session_when(session: Session) -> str:
-    return format_session_when(session.starts_at, session.ends_at)
+    """Written out already when the session was read for the picker (`queries.pickable_sessions`)."""
+    return getattr(session, "when", None) or format_session_when(session.starts_at, session.ends_at)
 
 
 def session_choice_label(session: Session) -> str:

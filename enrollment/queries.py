@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import (
     Count,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -18,6 +19,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core.formatting import format_session_when
 from core.i18n import field_in, localized
 from series.models import Series
 from sessions.models import Resource, Session
@@ -41,16 +43,39 @@ def upcoming_sessions_with_seats(*, series: Series, now: dt.datetime | None = No
 
 
 def pickable_sessions(*, series: Series, now: dt.datetime | None = None) -> list[Session]:
-    """The sessions one can still pick, as `upcoming_sessions_with_seats` without counting seats: what a submitted
-    pick is checked against (the seats are counted under the lock, by `services.register`)."""
+    """The sessions of a series one could still pick, with what the picker shows of them (`when` written out in
+    the active language and time zone): the same for every learner, so the picker keeps it (no seat count here)."""
     now = now or timezone.now()
     sessions = list(
-        Session.objects.filter(series=series, status=Session.Status.SCHEDULED, starts_at__gt=now).order_by(
-            "starts_at", "pk"
-        )
+        Session.objects.filter(series=series, status=Session.Status.SCHEDULED, starts_at__gt=now)
+        .only("pk", "series_id", *_titles(), "starts_at", "ends_at", "capacity", "status")
+        .order_by("starts_at", "pk")
     )
     for session in sessions:
-        session.series = series
+        session.when = format_session_when(session.starts_at, session.ends_at)
+    return sessions
+
+
+def with_seats_and_holdings(sessions: list[Session], *, user) -> list[Session]:
+    """Each session with `seats_taken`, `seats_left` (None when unlimited) and `held` (the learner's registration
+    in it, or None), counted now: one query, for the seats change with every registration."""
+    rows = (
+        Registration.objects.filter(session__in=[session.pk for session in sessions])
+        .exclude(status=Registration.Status.CANCELLED)
+        .order_by()
+        .values("session_id")
+        .annotate(
+            taken=Count("pk", filter=Q(status=Registration.Status.REGISTERED)),
+            mine=Max("status", filter=Q(user=user)),
+        )
+    )
+    counts = {row["session_id"]: row for row in rows} if sessions else {}
+    for session in sessions:
+        row = counts.get(session.pk, {})
+        session.seats_taken = row.get("taken", 0)
+        session.seats_left = None if session.capacity is None else max(0, session.capacity - session.seats_taken)
+        mine = row.get("mine")
+        session.held = None if mine is None else Registration(session_id=session.pk, user_id=user.pk, status=mine)
     return sessions
 
 

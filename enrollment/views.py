@@ -23,9 +23,10 @@ from certificates import queries as certificate_queries
 from core import ratelimit
 from core.csv_export import csv_response
 from core.formatting import format_time
-from core.page_cache import programme_fragments
+from core.page_cache import programme_fragments, programme_value
 from core.ratelimit import Lockout
 from series.models import Series
+from sessions.models import Session
 
 from . import join_queue, queries, services
 from .credits import credit_summary, learner_series_credits
@@ -211,12 +212,44 @@ def _summary_key(series: Series) -> str:
     return f"enrollment:picked:{series.pk}"
 
 
+def _shared_published_series(request, slug: str) -> Series:
+    """`_published_series` as every learner's picker reads it: kept with its registration facts, dropped with the
+    programme and with every enrollment or registration (the facts count them), so never staler than a seat."""
+
+    def read():
+        return with_registration_facts(Series.objects.all()).filter(slug=slug, status=Series.Status.PUBLISHED).first()
+
+    series = programme_value(f"picker:series:{slug}", read, shows_seats=True)
+    if series is None or not may_see_all_of(request.user, series):
+        raise Http404("No such series.")
+    return series
+
+
+def _picker_sessions(series: Series, user) -> list[Session]:
+    """The sessions left to pick, as every learner sees them (kept: titles and times written out), with the seats
+    taken and what this learner holds counted now."""
+    now = timezone.now()
+    shown = programme_value(f"picker:sessions:{series.pk}", lambda: queries.pickable_sessions(series=series))
+    # Kept for up to PUBLIC_PAGE_CACHE_SECONDS: a session that has started since is no longer offered.
+    return queries.with_seats_and_holdings([session for session in shown if session.starts_at > now], user=user)
+
+
+def _submittable_sessions(series: Series) -> list[Session]:
+    """What a submitted pick is checked against: the sessions one can still pick, read now, with their series
+    (the service reads its registration state from it)."""
+    sessions = queries.pickable_sessions(series=series)
+    for session in sessions:
+        session.series = series
+    return sessions
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
     """Pick sessions of a series; consent on the first registration."""
     # With the facts the registration state is computed from: the view and the services it calls read them once.
-    series = _published_series(request, slug)
+    # The form shown (GET) reads what every learner sees from the programme's cache.
+    series = _published_series(request, slug) if request.method == "POST" else _shared_published_series(request, slug)
     context = {"series": series}
     availability = registration_state(series)
     if not availability.takes_registrations:
@@ -246,9 +279,7 @@ def register(request, slug):
     if request.method == "POST":
         # A submission is checked against the sessions one can pick, without counting their seats or reading what
         # the learner holds: the service counts seats under the lock. Only a refused one redraws the picker below.
-        form = RegistrationForm(
-            request.POST, sessions=queries.pickable_sessions(series=series), ask_consent=ask_consent
-        )
+        form = RegistrationForm(request.POST, sessions=_submittable_sessions(series), ask_consent=ask_consent)
         if form.is_valid():
             chosen = form.chosen_sessions()
             try:
@@ -264,15 +295,21 @@ def register(request, slug):
                 request.session[_summary_key(series)] = [session.pk for session in chosen]
                 return redirect("enrollment:registered", slug=series.slug)
 
-    sessions = queries.upcoming_sessions_with_seats(series=series)
-    held = queries.registrations_in_series(user=request.user, series=series)
-    for session in sessions:
-        session.held = held.get(session.pk)
+    if request.method == "POST":
+        # Refused or invalid: the picker as submitted, with the seats and holdings as they are now.
+        sessions = queries.upcoming_sessions_with_seats(series=series)
+        held = queries.registrations_in_series(user=request.user, series=series)
+        for session in sessions:
+            session.held = held.get(session.pk)
+        holding = list(held)
+    else:
+        sessions = _picker_sessions(series, request.user)
+        holding = [session.pk for session in sessions if session.held is not None]
     form = RegistrationForm(
         request.POST if request.method == "POST" else None,
         sessions=sessions,
         ask_consent=ask_consent,
-        initial={"sessions": list(held)},
+        initial={"sessions": holding},
     )
     if refused is not None:
         form.full_clean()  # the picker as submitted, and why the service refused it
