@@ -17,6 +17,7 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.formatting import format_session_when
@@ -156,14 +157,16 @@ def _my_learning_fields() -> list[str]:
     return ["pk", "session_id", "status", "attended_minutes", *session, *series]
 
 
-def _add_waitlist_positions(rows: list, *, model, within: str) -> None:
+def _add_waitlist_positions(rows: list, *, model, within: str, otherwise: int | None = None) -> None:
     """Set `waitlist_position` on waitlisted registrations or enrollments: one query, none when there are none
-    (most learners wait for nothing, and the count is not worth running for every seat held)."""
+    (most learners wait for nothing, and the count is not worth running for every seat held). `otherwise` is what
+    a row the count finds nothing for gets (My series has always shown 0 there)."""
     if not rows:
         return
+    position = waitlist_position(model, within=within)
     positions = dict(
         model.objects.filter(pk__in=[row.pk for row in rows])
-        .annotate(position=waitlist_position(model, within=within))
+        .annotate(position=position if otherwise is None else Coalesce(position, otherwise))
         .values_list("pk", "position")
     )
     for row in rows:
@@ -228,7 +231,7 @@ def my_learning(
             .order_by(localized("title", through="series"))
         )
         waiting = [enrollment for enrollment in result.enrollments if enrollment.status == Enrollment.Status.WAITLISTED]
-        _add_waitlist_positions(waiting, model=Enrollment, within="series")
+        _add_waitlist_positions(waiting, model=Enrollment, within="series", otherwise=0)
     result.credits = [
         series_credits(series=series, registrations=attended_by_series[series_id])
         for series_id, series in sorted(series_by_id.items(), key=lambda item: item[1].title)

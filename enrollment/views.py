@@ -432,6 +432,23 @@ def _upcoming_cards(registrations: list[Registration]) -> list[str]:
     ]
 
 
+def _series_cards(enrollments: list[Enrollment]) -> list[tuple[Enrollment, str | None]]:
+    """Each enrollment with its "My series" card when the learner is in the series (the same card for every member,
+    kept per programme version); None for a place on the waitlist, whose number is the learner's own."""
+    enrolled = {
+        f"me:series-card:{enrollment.series_id}": enrollment.series
+        for enrollment in enrollments
+        if enrollment.status == Enrollment.Status.ACTIVE
+    }
+
+    def render_missing(names: list[str]) -> dict[str, str]:
+        template = "enrollment/includes/series_card.html"
+        return {name: render_to_string(template, {"series": enrolled[name]}) for name in names}
+
+    shared = programme_fragments(list(enrolled), render_missing)
+    return [(enrollment, shared.get(f"me:series-card:{enrollment.series_id}")) for enrollment in enrollments]
+
+
 def _parts_with_rows(user) -> dict[str, bool]:
     """Which of My learning's lists that most learners have nothing in (series joined, documents, requests to
     join, case presentations) have rows: one query, so the empty ones cost none."""
@@ -458,6 +475,7 @@ def my_learning(request):
         {
             "learning": learning,
             "upcoming_cards": _upcoming_cards(learning.upcoming),
+            "series_cards": _series_cards(learning.enrollments),
             "all_past": all_past,
             "has_cases": has["cases"],
             "summary": summary,

@@ -113,3 +113,28 @@ def test_a_long_history_lists_the_most_recent_past_sessions_and_links_to_all(lea
     assert f"Past session {queries.PAST_SESSIONS_SHOWN + 2:02}" in everything and "Show all" not in everything
     # Attendance counts the whole history, shown or not: twelve hours.
     assert "<td>12.00</td>" in recent
+
+
+def test_my_series_shares_the_members_card_and_keeps_the_waitlist_number_personal(learner, clinician):
+    from django.utils import timezone
+
+    from enrollment.models import Enrollment
+    from tests.factories import EnrollmentFactory
+
+    ltc = SeriesFactory(title="Long-Term Care ECHO", slug="ltc", capacity=1)
+    EnrollmentFactory(series=ltc, user=clinician)
+    waiting = Client()
+    bob = UserFactory(email="bob@example.org")
+    EnrollmentFactory(series=ltc, user=bob, status=Enrollment.Status.WAITLISTED, waitlisted_at=timezone.now())
+    waiting.force_login(bob)
+
+    mine, theirs = _me(learner), _me(waiting)
+    ltc.title_en = "Care Homes ECHO"
+    ltc.save()
+    renamed = _me(learner)
+
+    assert "Long-Term Care ECHO" in mine and 'href="/series/ltc/register/">Pick sessions' in mine
+    assert 'href="/me/series/ltc/leave/"' in mine and "Enrolled" in mine
+    assert "You are number 1 on the waitlist." in theirs and "Pick sessions" not in theirs
+    assert 'href="/me/series/ltc/leave/"' in theirs
+    assert "Care Homes ECHO" in renamed and "Long-Term Care ECHO" not in renamed
