@@ -57,8 +57,13 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfV
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from . import versioned_cache
+
 VERSION_KEY = "public-page:version"
 SEATS_VERSION_KEY = "public-page:seats-version"
+# Every page's fragments follow these: read once per request, with the other shared versions.
+versioned_cache.share_version_key(VERSION_KEY)
+versioned_cache.share_version_key(SEATS_VERSION_KEY)
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 
@@ -72,6 +77,7 @@ def _bump(key: str) -> None:
         cache.incr(key)
     except ValueError:  # no version yet: start one, which no stored entry carries
         cache.add(key, 1, timeout=None)
+    versioned_cache.forget_version(key)
 
 
 def _bump_version() -> None:
@@ -349,19 +355,6 @@ def _random_string(length: int) -> str:
     return drawn[:length].decode("ascii")
 
 
-def _current_versions(keys: list[str], key: str):
-    """The current value of each version in `keys` and the entry under `key`, in one round trip."""
-    found = cache.get_many([*keys, key])
-    versions = []
-    for version_key in keys:
-        version = found.get(version_key)
-        if version is None:
-            cache.add(version_key, 1, timeout=None)
-            version = cache.get(version_key, 1)
-        versions.append(version)
-    return tuple(versions), found.get(key)
-
-
 def programme_value(name: str, compute: Callable[[], Any], *, shows_seats: bool = False) -> Any:
     """A value (rows read for a page, rendered HTML) that is the same for every viewer of a language and time zone,
     computed at most PUBLIC_PAGE_CACHE_SECONDS ago and dropped with the cached public pages whenever the
@@ -371,18 +364,33 @@ def programme_value(name: str, compute: Callable[[], Any], *, shows_seats: bool 
     `shows_seats`, the value is also dropped whenever an enrollment or a registration changes, so seat counts and
     "Full" badges are as fresh as the database; without it, counts that move with registrations may lag by the
     cache time, as on cached pages.
+
+    The versions are read once per request and the value is kept in this process too (core/versioned_cache.py):
+    a page's fragments cost no round trip to the shared cache once this process has them, and are still dropped
+    by the next request after any process changes the programme or a seat.
     """
     seconds = _seconds()
     if seconds <= 0:
         return compute()
     language = translation.get_language() or settings.LANGUAGE_CODE
     key = f"public-fragment:{name}:{language}:{timezone.get_current_timezone_name()}"
-    versions, cached = _current_versions([VERSION_KEY, SEATS_VERSION_KEY] if shows_seats else [VERSION_KEY], key)
-    if cached is not None and cached[0] == versions:
+    (epoch, *current), read = versioned_cache.current_versions(
+        [VERSION_KEY, SEATS_VERSION_KEY] if shows_seats else [VERSION_KEY], along=[key]
+    )
+    versions = tuple(current)
+    value = versioned_cache.local_get(key, (epoch, versions))
+    if value is not versioned_cache.MISSING:
+        return value
+    cached = cache.get(key) if read is None else read.get(key)
+    # (versions, value, deadline): the deadline is the one it was made with, however many processes copy it.
+    if cached is not None and len(cached) == 3 and cached[0] == versions and cached[2] > time.time():
+        versioned_cache.local_set(key, (epoch, versions), cached[1], deadline=cached[2])
         return cached[1]
     # The versions read before computing: an edit made meanwhile leaves this copy stale-marked.
     value = compute()
-    cache.set(key, (versions, value), timeout=seconds)
+    deadline = time.time() + seconds
+    cache.set(key, (versions, value, deadline), timeout=seconds)
+    versioned_cache.local_set(key, (epoch, versions), value, deadline=deadline)
     return value
 
 

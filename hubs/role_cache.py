@@ -18,7 +18,7 @@ from core.versioned_cache import Family
 from . import scoping
 from .models import Hub, HubMembership
 
-ROLES = Family("hub-roles")
+ROLES = Family("hub-roles", shared=True)  # every signed-in page's header reads it
 TIMEOUT_SECONDS = 24 * 60 * 60
 
 
