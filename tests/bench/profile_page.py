@@ -31,6 +31,11 @@ def main() -> int:
     parser.add_argument("--visitor", action="store_true", help="not signed in, no cookie (the page cache serves)")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--lines", type=int, default=40, help="functions listed by cumulative time")
+    parser.add_argument(
+        "--time",
+        action="store_true",
+        help="no profiler: this process's CPU time per request (load-independent, unlike wall time), then exit",
+    )
     options = parser.parse_args()
     from tests.bench.run import database_url
 
@@ -71,6 +76,16 @@ def main() -> int:
     print(f"{len(queries)} queries")
     for query in queries.captured_queries:
         print(f"  {query['time']} s  {query['sql'][:140]}")
+    if options.time:
+        import time
+
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(options.requests):
+            get()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        print(f"{options.requests} requests: {1000 * cpu / options.requests:.2f} ms CPU in this process per request")
+        print(f"  ({1000 * wall / options.requests:.2f} ms wall, load {os.getloadavg()[0]:.1f})")
+        return 0
     profile = cProfile.Profile()
     profile.enable()
     for _ in range(options.requests):
