@@ -37,7 +37,7 @@ from .registration import (
     with_registration_facts,
     with_series_registration_facts,
 )
-from .visibility import private_series_ids_visible_to, visible_series_q
+from .visibility import published_private_series_ids_of, visible_series_q
 
 
 def catalog(
@@ -73,15 +73,18 @@ def catalog(
     )
 
 
-def invitation_series_for(*, viewer, now: dt.datetime | None = None) -> list[Series]:
-    """The published series by invitation only that a signed-in `viewer` was invited to, belongs to or runs: the
-    part of /series/ that is theirs alone (the shared listing never has these). One query, none for visitors."""
-    if not getattr(viewer, "is_authenticated", False):
-        return []
+def invitation_series_ids_for(*, viewer) -> list[int]:
+    """The ids of the published series by invitation only that a signed-in `viewer` was invited to, belongs to or
+    runs, in order: the part of /series/ that is theirs alone (the shared listing never has these). One query of
+    ids, none for visitors: most learners have none, and those who have some share the cards' rendering."""
+    return published_private_series_ids_of(viewer)
+
+
+def invitation_series(*, ids: list[int], now: dt.datetime | None = None) -> list[Series]:
+    """These published series by invitation only (from `invitation_series_ids_for`), with hub, registration and
+    schedule facts, those with a session coming up first: one query. The same for everyone given the same ids."""
     now = now or timezone.now()
-    queryset = published_series().filter(
-        registration_mode=Series.RegistrationMode.INVITATION, pk__in=private_series_ids_visible_to(viewer)
-    )
+    queryset = published_series().filter(registration_mode=Series.RegistrationMode.INVITATION, pk__in=ids)
     return list(
         with_schedule_facts(with_registration_facts(queryset.select_related("hub")), now=now).order_by(
             Coalesce("next_session_starts_at", Value(dt.datetime.max.replace(tzinfo=dt.UTC))), localized("title"), "pk"

@@ -78,12 +78,22 @@ def _home_listing(request, now) -> str:
 @require_GET
 def catalog(request):
     """One fragment per query string below the heading, the same for everyone; above it, for a signed-in viewer,
-    the series by invitation only they were invited to (one query, none for visitors)."""
+    the series by invitation only they were invited to: which ones is read for each request (one query of ids, none
+    for visitors), their cards are rendered once for everyone invited to the same ones."""
+    invited = queries.invitation_series_ids_for(viewer=request.user)
     return render(
         request,
         "series/catalog.html",
         {
-            "invitation_series": queries.invitation_series_for(viewer=request.user),
+            "invitation_html": programme_fragment(
+                f"catalog-invitations:{','.join(map(str, invited))}",
+                lambda: render_to_string(
+                    "series/includes/invitation_cards.html",
+                    {"invitation_series": queries.invitation_series(ids=invited)},
+                ),
+            )
+            if invited
+            else "",
             "listing_html": programme_fragment(
                 f"catalog:{_query_digest(request)}", lambda: _catalog_listing(request), shows_seats=True
             ),
