@@ -11,5 +11,7 @@ class AccountsConfig(AppConfig):
 
         from . import signals  # noqa: F401  (connects the receivers)
         from .personal_data import PROVIDER
+        from .user_cache import connect as keep_users_in_cache
 
         personal_data.register(PROVIDER)
+        keep_users_in_cache()

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from core import personal_data
 
 from .models import AccessLog, DataExport, User, new_calendar_token
+from .user_cache import forget_user
 
 logger = logging.getLogger(__name__)
 
@@ -153,11 +154,12 @@ def request_deletion(*, user: User) -> bool:
 
 def cancel_deletion(*, user: User) -> bool:
     """Signing in within the grace period keeps the account. True if a deletion was cancelled."""
-    return bool(
-        User.objects.filter(pk=user.pk, deletion_requested_at__isnull=False, deleted_at__isnull=True).update(
-            deletion_requested_at=None
-        )
+    cancelled = User.objects.filter(pk=user.pk, deletion_requested_at__isnull=False, deleted_at__isnull=True).update(
+        deletion_requested_at=None
     )
+    if cancelled:
+        forget_user(user.pk)  # an update sends no signal: the signed-in user's cached row goes
+    return bool(cancelled)
 
 
 def redact(text: str, names: list[str]) -> str:

@@ -79,7 +79,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's AuthenticationMiddleware with the signed-in user's row from the cache (accounts/user_cache.py).
+    "accounts.user_cache.CachedUserAuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     # A NUL character in the address (400) or an id larger than any row's (404): never a database error.
     "core.address_guards.AddressGuardMiddleware",
