@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET
 from core.page_cache import programme_fragment, programme_value
 from enrollment import catalog as queries
 from enrollment.forms import blank_key_form
-from enrollment.queries import next_registrations
 from enrollment.registration import registration_state
 from enrollment.visibility import Access, series_access
 
@@ -46,13 +45,23 @@ def home(request):
         "series/home.html",
         {
             "key_form": blank_key_form(auto_id="home_%s"),
-            "next_registrations": next_registrations(user=request.user, now=now)
-            if request.user.is_authenticated
-            else [],
+            "next_sessions_html": _next_sessions(request, now) if request.user.is_authenticated else "",
             "listing_html": programme_fragment(
                 f"home:{_query_digest(request)}", lambda: _home_listing(request, now), shows_seats=True
             ),
         },
+    )
+
+
+def _next_sessions(request, now) -> str:
+    """The learner's next sessions: which ones is theirs (one query of ids); the list of those sessions is the same
+    for everyone with the same next sessions, so it is rendered once (and again when staff change the programme)."""
+    ids = queries.next_session_ids(user=request.user, now=now)
+    if not ids:
+        return ""
+    return programme_fragment(
+        f"next-sessions:{','.join(map(str, ids))}",
+        lambda: render_to_string("series/includes/next_sessions.html", {"sessions": queries.sessions_in_order(ids)}),
     )
 
 

@@ -120,7 +120,8 @@ def test_signed_in_page_query_count_does_not_grow_with_data(client, clinician, d
     assert client.get(url).status_code == 200  # the parts every learner shares are rendered and kept
 
     # The signed-in learner and the header's hub links come from the cache after the first page (no query).
-    # home: 1. their next sessions.  catalog: 1. the ids of the series by invitation they may see (the rest is shared).
+    # home: 1. the ids of their next sessions.
+    # catalog: 1. the ids of the series by invitation they may see (the rest is shared).
     # series: 1. their enrollment and upcoming seats in it (the series and its sessions are shared).
     # my learning: 1. which of their series, documents, requests to join and case presentations have any (one
     #   query; here only the series)  2. their registrations with what is shown of sessions and series
