@@ -12,6 +12,9 @@ from django.core.signals import request_finished, request_started
 from core import versioned_cache
 from core.page_cache import SEATS_VERSION_KEY, VERSION_KEY, invalidate_public_pages, programme_value
 
+# A request's end closes old database connections (Django's own receiver), as in production.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def _kept_for_a_while(settings):
@@ -68,7 +71,6 @@ def test_another_process_taking_a_seat_is_seen_on_the_next_request():
     assert _request(lambda: programme_value("seats", render, shows_seats=True)) == "rendering 2"
 
 
-@pytest.mark.django_db
 def test_a_change_this_request_makes_is_seen_by_the_rest_of_it():
     render = Renders()
     _request(lambda: programme_value("part", render))
