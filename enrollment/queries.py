@@ -239,26 +239,6 @@ def my_learning(
     return result
 
 
-def _next_session_fields() -> list[str]:
-    """What the home page shows of a next session; modeltranslation does not widen `only()` across a relation,
-    so the title is named in every language."""
-    titles = [field_in("title", code) for code, _label in settings.LANGUAGES]
-    return [f"session__{name}" for name in ("id", "series_id", "title", *titles, "starts_at", "ends_at", "status")]
-
-
-def next_registrations(*, user, now: dt.datetime | None = None, limit: int = 3) -> list[Registration]:
-    """The learner's next sessions (seat held, not over, not cancelled), soonest first, with what the home page
-    shows of each (title in both languages, times): one query, read on every visit to the home page."""
-    now = now or timezone.now()
-    return list(
-        Registration.objects.filter(user=user, session__ends_at__gt=now, session__status=Session.Status.SCHEDULED)
-        .registered()
-        .select_related("session")
-        .only("pk", "session_id", "status", *_next_session_fields())
-        .order_by("session__starts_at", "pk")[:limit]
-    )
-
-
 def viewer_is_registrant(*, session: Session, user) -> bool:
     """Whether registrants-only materials may be shown to this viewer: one query when signed in, none otherwise."""
     if not user.is_authenticated:

@@ -58,7 +58,8 @@ def test_a_signup_while_redis_is_stopped_succeeds_at_once_and_its_email_goes_out
 
         assert response.status_code == 302
         assert response["Location"] == reverse("account_email_verification_sent")
-        assert elapsed < 3, f"the signup took {elapsed:.1f} s with Redis down"
+        # A bound against hanging on the broker (retries, timeouts), not a speed test: generous for a loaded machine.
+        assert elapsed < 10, f"the signup took {elapsed:.1f} s with Redis down"
         row = OutboundEmail.objects.get(recipient="nadia.roy@example.org")
         assert row.status == "queued"
 
