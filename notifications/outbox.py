@@ -9,7 +9,7 @@ this app knows no domain.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -135,15 +135,11 @@ def queue_deferred(
     _check_kind(kind)
     deferred.check(renderer)
     now = timezone.now()
-    row = OutboundEmail(
-        recipient=to,
-        language=language,
-        kind=kind,
-        idempotency_key=idempotency_key,
-        renderer=renderer,
-        render_data=data,
-        created_at=now,
-        next_attempt_at=now + sweep_grace(),
+    row = _deferred_row(
+        DeferredToQueue(
+            to=to, language=language, kind=kind, idempotency_key=idempotency_key, renderer=renderer, data=data
+        ),
+        now=now,
     )
     OutboundEmail.objects.bulk_create([row], ignore_conflicts=True)
     # The id is looked up after commit, outside the caller's lock; a row that was already there is not published.
@@ -184,23 +180,7 @@ def queue_bulk(*, messages: Sequence[EmailToQueue]) -> int:
 
     Returns how many rows were written.
     """
-    keys = [message.idempotency_key for message in messages]
-    existing = set(OutboundEmail.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
-    now = timezone.now()
-    seen: set[str] = set()
-    rows = []
-    for message in messages:
-        if message.idempotency_key in existing or message.idempotency_key in seen:
-            continue
-        seen.add(message.idempotency_key)
-        rows.append(_build_row(message, now=now))
-    if not rows:
-        return 0
-    # ignore_conflicts: a concurrent writer of the same key wins quietly (ON CONFLICT DO NOTHING).
-    OutboundEmail.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    new_keys = [row.idempotency_key for row in rows]
-    transaction.on_commit(partial(_publish_keys, new_keys, now))
-    return len(rows)
+    return _insert_new(messages, build=_build_row)
 
 
 def queue_deferred_bulk(*, messages: Sequence[DeferredToQueue]) -> int:
@@ -212,28 +192,37 @@ def queue_deferred_bulk(*, messages: Sequence[DeferredToQueue]) -> int:
         _check_kind(kind)
     for renderer in {message.renderer for message in messages}:
         deferred.check(renderer)
+    return _insert_new(messages, build=_deferred_row)
+
+
+def _deferred_row(message: DeferredToQueue, *, now) -> OutboundEmail:
+    return OutboundEmail(
+        recipient=message.to,
+        language=message.language,
+        kind=message.kind,
+        idempotency_key=message.idempotency_key,
+        renderer=message.renderer,
+        render_data=message.data,
+        created_at=now,
+        next_attempt_at=now + sweep_grace(),
+    )
+
+
+def _insert_new(messages: Sequence, *, build: Callable[..., OutboundEmail]) -> int:
+    """The rows `build` makes of `messages` whose keys are new, in one INSERT per thousand; delivered after commit.
+
+    Returns how many rows were written.
+    """
     keys = [message.idempotency_key for message in messages]
     existing = set(OutboundEmail.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
     now = timezone.now()
-    next_attempt_at = now + sweep_grace()
     seen: set[str] = set()
     rows = []
     for message in messages:
         if message.idempotency_key in existing or message.idempotency_key in seen:
             continue
         seen.add(message.idempotency_key)
-        rows.append(
-            OutboundEmail(
-                recipient=message.to,
-                language=message.language,
-                kind=message.kind,
-                idempotency_key=message.idempotency_key,
-                renderer=message.renderer,
-                render_data=message.data,
-                created_at=now,
-                next_attempt_at=next_attempt_at,
-            )
-        )
+        rows.append(build(message, now=now))
     if not rows:
         return 0
     # ignore_conflicts: a concurrent writer of the same key wins quietly (ON CONFLICT DO NOTHING).
