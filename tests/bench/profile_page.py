@@ -37,22 +37,9 @@ def main() -> int:
         help="no profiler: this process's CPU time per request (load-independent, unlike wall time), then exit",
     )
     options = parser.parse_args()
-    from tests.bench.run import database_url
+    from tests.bench.profiling import setup_django
 
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="tests.bench.settings",
-        DEBUG="off",
-        SECRET_KEY="profile-only-" + "x" * 40,
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="off",
-        DATABASE_URL=database_url(),
-        CACHE_URL=os.environ.get("PROFILE_CACHE_URL", "locmemcache://bench-profile"),
-        EMAIL_URL="dummymail://",
-        LOG_LEVEL="WARNING",
-    )
-    import django
-
-    django.setup()
+    setup_django()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -70,23 +70,9 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=45, help="functions listed by cumulative time")
     parser.add_argument("--dump", help="also write the profile to this file (for pstats or snakeviz)")
     options = parser.parse_args()
-    from tests.bench.run import database_url
+    from tests.bench.profiling import setup_django
 
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="tests.bench.settings",
-        DEBUG="off",
-        SECRET_KEY="profile-only-" + "x" * 40,
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="off",
-        DATABASE_URL=database_url(),
-        CACHE_URL=os.environ.get("PROFILE_CACHE_URL", "locmemcache://bench-profile"),
-        CELERY_BROKER_URL=os.environ.get("PROFILE_BROKER_URL", "memory://"),
-        EMAIL_URL="dummymail://",
-        LOG_LEVEL="WARNING",
-    )
-    import django
-
-    django.setup()
+    setup_django()
     from django.conf import settings
     from django.db import connection
     from django.test import Client
