@@ -91,6 +91,13 @@ def _isolated_cache(settings, request):
 
 
 @pytest.fixture
+def page_cache_on(settings):
+    """The public page cache and the shared fragments on for 30 s, as production runs them, whatever
+    PUBLIC_PAGE_CACHE_SECONDS the environment sets."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 30
+
+
+@pytest.fixture
 def enable_cache(settings):
     """The cache rate limits count in, emptied (alias kept for allauth-style tests)."""
     from django.core.cache import cache

@@ -4,10 +4,7 @@ import pytest
 
 from core.page_cache import invalidate_public_pages, programme_fragments
 
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 30
+pytestmark = pytest.mark.usefixtures("page_cache_on")
 
 
 @pytest.fixture

@@ -11,12 +11,7 @@ from sessions.models import Session
 from tests.admin_form import change_form
 from tests.factories import RegistrationFactory, SeriesFactory, SessionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 30
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
 @pytest.fixture
