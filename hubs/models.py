@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Province
+from core.fields import URLField
 
 
 class Hub(models.Model):
@@ -25,7 +26,7 @@ class Hub(models.Model):
     region = models.CharField(_("region or sector"), max_length=200, blank=True)
     province = models.CharField(_("province or territory"), max_length=2, choices=Province.choices, blank=True)
     description = models.TextField(_("description"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = URLField(_("website"), blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

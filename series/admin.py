@@ -1,7 +1,6 @@
 """Django admin for programme staff: series with their sessions and keys, a schedule helper, cohort copies."""
 
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -33,7 +32,6 @@ def _count_subquery(queryset, group_by: str):
 
 
 # Staff paste links without a scheme; assume https (Django 6 will, too).
-HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class UpcomingOrPastFilter(admin.SimpleListFilter):
@@ -58,7 +56,6 @@ class SessionInline(HubScopedInlineMixin, BilingualTabularInline):
     """Title, time and capacity only, so the form fits the screen; the join link, presenters and materials are on
     each session's own page (the "change" link) or set for many at once with the schedule helper."""
 
-    formfield_overrides = HTTPS_LINKS
     model = Session
     fields = ("title", "starts_at", "ends_at", "capacity", "status")
     readonly_fields = ("status",)
@@ -68,7 +65,6 @@ class SessionInline(HubScopedInlineMixin, BilingualTabularInline):
 
 
 class EnrollmentKeyInline(HubScopedInlineMixin, admin.TabularInline):
-    formfield_overrides = HTTPS_LINKS
     model = EnrollmentKey
     formset = EnrollmentKeyFormSet
     fields = ("code", "label", "hub", "valid_from", "valid_until", "max_uses", "uses_count", "is_active")
@@ -102,7 +98,6 @@ class AccreditationInline(HubScopedInlineMixin, admin.StackedInline):
 
 @admin.register(Series)
 class SeriesAdmin(HubScopedAdminMixin, ProgrammingToolsMixin, SeriesDocumentsMixin, BilingualAdmin):
-    formfield_overrides = HTTPS_LINKS
     hub_lookup = "hub"
     hub_manager_actions = ("view", "add", "change")
     list_display = (

@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -20,7 +19,6 @@ from .admin_forms import ConfirmForm, RescheduleForm, ResourceAdminForm
 from .models import Presenter, Resource, Session
 
 # Staff paste links without a scheme; assume https (Django 6 will, too).
-HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class UpcomingOrPastFilter(admin.SimpleListFilter):
@@ -41,7 +39,6 @@ class UpcomingOrPastFilter(admin.SimpleListFilter):
 
 class ResourceInline(HubScopedInlineMixin, BilingualTabularInline):
     form = ResourceAdminForm
-    formfield_overrides = HTTPS_LINKS
     model = Resource
     fields = ("kind", "title", "url", "file", "text", "visibility", "published_at")
     extra = 0
@@ -50,7 +47,6 @@ class ResourceInline(HubScopedInlineMixin, BilingualTabularInline):
 @admin.register(Session)
 class SessionAdmin(HubScopedAdminMixin, BilingualAdmin):
     hub_manager_actions = ("view", "add", "change")
-    formfield_overrides = HTTPS_LINKS
     hub_lookup = "series__hub"
     list_display = ("title", "series", "when", "status", "registrations", "sequence")
     list_filter = (
@@ -227,7 +223,6 @@ class PublishedFilter(admin.SimpleListFilter):
 class ResourceAdmin(HubScopedAdminMixin, BilingualAdmin):
     hub_manager_actions = ("view", "add", "change", "delete")
     form = ResourceAdminForm
-    formfield_overrides = HTTPS_LINKS
     hub_lookup = "session__series__hub"
     list_display = ("__str__", "kind", "session", "visibility", "published_at")
     list_filter = ("kind", "visibility", PublishedFilter, ("session__series__hub", admin.RelatedOnlyFieldListFilter))

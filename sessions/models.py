@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import URLField
 from core.i18n import field_in
 from core.uploads import ACCEPTED, inspect_upload, random_name, validate_upload
 from series.credits import session_credits
@@ -60,7 +61,7 @@ class Session(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     presenters = models.ManyToManyField(Presenter, blank=True, related_name="sessions", verbose_name=_("presenters"))
-    join_url = models.URLField(_("join link"), max_length=500, blank=True, help_text=_("Shown only to registrants."))
+    join_url = URLField(_("join link"), max_length=500, blank=True, help_text=_("Shown only to registrants."))
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty for no limit."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     sequence = models.PositiveIntegerField(
@@ -155,7 +156,7 @@ class Resource(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="resources", verbose_name=_("session"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=250, blank=True)
-    url = models.URLField(_("link"), max_length=500, blank=True)
+    url = URLField(_("link"), max_length=500, blank=True)
     file = MaterialFileField(
         _("file"),
         upload_to=resource_upload_to,

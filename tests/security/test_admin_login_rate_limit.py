@@ -27,7 +27,8 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(client, staff
     blocked = _login(client, staff.email, password)
 
     assert blocked.status_code == 429
-    assert blocked["Retry-After"] == str(15 * 60)
+    # Fifteen minutes from the fifth failure: the seconds already gone on a busy machine are not a defect.
+    assert 15 * 60 - 60 < int(blocked["Retry-After"]) <= 15 * 60
     assert "Too many failed sign-in attempts" in blocked.content.decode()
     assert "15 minutes" in blocked.content.decode()
     assert "_auth_user_id" not in client.session  # even the right password is not tried while locked
