@@ -310,6 +310,8 @@ CELERY_BEAT_SCHEDULE = {
     # doubled beat sends nothing twice.
     "queue-due-reminders": {"task": "enrollment.tasks.queue_due_reminders", "schedule": 300.0},
     "queue-recording-followups": {"task": "enrollment.tasks.queue_recording_followups", "schedule": 900.0},
+    # Hub managers hear of new requests to join their series by approval, at most once an hour.
+    "queue-join-request-notices": {"task": "enrollment.tasks.queue_join_request_notices", "schedule": 3600.0},
     # Attendees are asked to evaluate a session once its attendance is recorded, and reminded once.
     "queue-evaluation-requests": {"task": "evaluation.tasks.queue_evaluation_requests", "schedule": 900.0},
     "queue-evaluation-reminders": {"task": "evaluation.tasks.queue_evaluation_reminders", "schedule": 3600.0},

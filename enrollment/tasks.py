@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import recordings, reminders
+from . import join_notices, recordings, reminders
 
 
 @shared_task
@@ -13,3 +13,8 @@ def queue_due_reminders() -> dict[str, int]:
 @shared_task
 def queue_recording_followups() -> int:
     return recordings.queue_recording_followups()
+
+
+@shared_task
+def queue_join_request_notices() -> int:
+    return join_notices.queue_join_request_notices()
