@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import deferred, tasks
@@ -128,22 +128,44 @@ def queue_deferred(
 ) -> None:
     """Write one email to the outbox that delivery renders (`notifications.deferred`), in one INSERT.
 
-    For callers holding a lock others wait on: nothing is rendered in their transaction. `data` is what the
-    renderer registered as `renderer` is handed (ids, JSON). A row with this idempotency key already there
-    wins quietly (ON CONFLICT DO NOTHING); the new row is delivered after commit.
+    For callers holding a lock others wait on: nothing is rendered in their transaction, and nothing is read
+    back. `data` is what the renderer registered as `renderer` is handed (ids, JSON). A row with this idempotency
+    key already there wins quietly (ON CONFLICT DO NOTHING); the new row is delivered after commit.
     """
     _check_kind(kind)
     deferred.check(renderer)
-    now = timezone.now()
     row = _deferred_row(
         DeferredToQueue(
             to=to, language=language, kind=kind, idempotency_key=idempotency_key, renderer=renderer, data=data
         ),
-        now=now,
+        now=timezone.now(),
     )
-    OutboundEmail.objects.bulk_create([row], ignore_conflicts=True)
-    # The id is looked up after commit, outside the caller's lock; a row that was already there is not published.
-    transaction.on_commit(partial(_publish_keys, [idempotency_key], now))
+    new_id = _insert_unless_present(row)
+    if new_id is not None:
+        transaction.on_commit(partial(tasks.publish_deliveries, [new_id]))
+
+
+def _insert_unless_present(row: OutboundEmail) -> int | None:
+    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id: the new row's id, None when the key was there.
+
+    Written out because the ORM's `bulk_create(ignore_conflicts=True)` returns no id, which cost a SELECT after
+    commit to find what to publish. Every column is prepared as the ORM's INSERT prepares it (`pre_save`, then
+    `get_db_prep_save`), so a field added to the model is written here too.
+    """
+    meta = OutboundEmail._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    values = [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
+    # Names from the model, values as parameters.
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote(meta.get_field('idempotency_key').column)}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        inserted = cursor.fetchone()
+    return inserted[0] if inserted else None
 
 
 def queue_rendered_email(
