@@ -208,8 +208,18 @@ def enroll_by_key(request):
     return render(request, "enrollment/enroll_by_key.html", {"form": form})
 
 
-def _summary_key(series: Series) -> str:
-    return f"enrollment:picked:{series.pk}"
+def _summary_url(series: Series, sessions: list[Session]) -> str:
+    """The summary page of what this submission picked: the picks ride in the address, not in the session, so a
+    registration writes nothing after its own transaction (the summary shows only the viewer's registrations)."""
+    query = urlencode({"picked": [session.pk for session in sessions]}, doseq=True)
+    return f"{reverse('enrollment:registered', args=[series.slug])}?{query}"
+
+
+def _picked_ids(request) -> list[int]:
+    """The session ids `_summary_url` wrote; anything else in the address is ignored (the page then shows all)."""
+    return [
+        int(value) for value in request.GET.getlist("picked") if value.isascii() and value.isdigit() and len(value) < 19
+    ]
 
 
 def _shared_published_series(request, slug: str) -> Series:
@@ -292,8 +302,7 @@ def register(request, slug):
             except services.EnrollmentError as error:
                 refused = error.message
             else:
-                request.session[_summary_key(series)] = [session.pk for session in chosen]
-                return redirect("enrollment:registered", slug=series.slug)
+                return redirect(_summary_url(series, chosen))
 
     if request.method == "POST":
         # Refused or invalid: the picker as submitted, with the seats and holdings as they are now.
@@ -325,17 +334,18 @@ def register(request, slug):
 
 @login_required
 def registered(request, slug):
-    """'You are registered for these sessions': what the last submission picked (or all one holds in the series)."""
+    """'You are registered for these sessions': what the submission picked (named in the address by the register
+    view), or else all the viewer holds in the series' sessions still to come; only ever the viewer's own."""
     series = _published_series(request, slug)
-    picked = request.session.get(_summary_key(series))
+    picked = _picked_ids(request)
     registrations = queries.with_waitlist_positions(
         Registration.objects.filter(user=request.user, session__series=series)
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("session")
         .order_by("session__starts_at")
     )
-    if isinstance(picked, list) and picked:
-        registrations = registrations.filter(session_id__in=[pk for pk in picked if isinstance(pk, int)])
+    if picked:
+        registrations = registrations.filter(session_id__in=picked)
     else:
         registrations = registrations.filter(session__ends_at__gt=timezone.now())
     registrations = list(registrations)

@@ -54,17 +54,26 @@ def enroll_locked(*, user, series: Series, key: str | None, notify: bool, admitt
         raise EnrollmentError(_("Enter the enrollment key."), code="key_required")
 
     with transaction.atomic():
-        series = locks.lock_series(series.pk)
-        enrollment = Enrollment.objects.filter(user=user, series=series).first()
-        if enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN:
-            return enrollment
-        if key_used is not None:
-            keys.check_window(key=key_used, now=now)
-            keys.consume(key=key_used)
-        enrollment = take_place_locked(user=user, series=series, enrollment=enrollment, key=key_used, now=now)
-        if notify and enrollment.status == Enrollment.Status.ACTIVE:
-            emails.enrollment_confirmed(enrollment=enrollment)
+        return join_locked(user=user, series=series, key_used=key_used, notify=notify, now=now)
+
+
+def join_locked(*, user, series: Series, key_used=None, notify: bool, now: dt.datetime) -> Enrollment:
+    """Lock the series and take a place in it (or its waitlist), in the caller's transaction, which holds the lock
+    until it commits; the caller has checked the series takes this person (and their key, `key_used`).
+
+    Already in (or waiting for) the series: that enrollment, unchanged, and the key is used no further.
+    """
+    series = locks.lock_series(series.pk)
+    enrollment = Enrollment.objects.filter(user=user, series=series).first()
+    if enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN:
         return enrollment
+    if key_used is not None:
+        keys.check_window(key=key_used, now=now)
+        keys.consume(key=key_used)
+    enrollment = take_place_locked(user=user, series=series, enrollment=enrollment, key=key_used, now=now)
+    if notify and enrollment.status == Enrollment.Status.ACTIVE:
+        emails.enrollment_confirmed(enrollment=enrollment)
+    return enrollment
 
 
 def take_place_locked(*, user, series: Series, enrollment: Enrollment | None, key=None, now: dt.datetime) -> Enrollment:

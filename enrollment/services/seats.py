@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import page_cache
 from series.models import Series
 from sessions.models import Session
 
@@ -20,8 +21,8 @@ from ..models import Enrollment, Registration
 from ..registration import registration_state
 from . import locks
 from .enrollments import (
-    enroll_locked,
     ensure_self_service,
+    join_locked,
     promote_enrollments_from_waitlist,
     promote_enrollments_locked,
 )
@@ -76,19 +77,31 @@ def register(
 
     if enrollment is not UNREAD and len(series_by_id) != 1:
         raise ValueError("An enrollment read by the caller is that of the one series the sessions belong to.")
-    for series in series_by_id.values():
-        known = Enrollment.objects.filter(user=user, series=series).first() if enrollment is UNREAD else enrollment
-        _require_enrollment(user=user, series=series, enrollment=known)
+    joining = [
+        series
+        for series in series_by_id.values()
+        if _joins_on_the_way(
+            series=series,
+            enrollment=(
+                Enrollment.objects.filter(user=user, series=series).first() if enrollment is UNREAD else enrollment
+            ),
+        )
+    ]
 
+    # One transaction: the open series joined on the way, consent, the seats and their emails commit together.
     with transaction.atomic():
         if asks_consent:
-            # Before the lock: the learner's own row, which nobody in the queue behind them needs.
+            # Before the locks: the learner's own row, which nobody in the queue behind them needs.
             record_privacy_consent(user=user, now=now)
-        # From here to the commit every learner picking these sessions waits: only the seat count, the
-        # registration rows and one outbox INSERT per email (rendered at delivery) happen under the lock.
-        locked = locks.lock_sessions(session.pk for session in sessions)
-        taken = locks.seats_taken(session.pk for session in locked)
-        return take_seats_locked(user=user, sessions=locked, taken=taken, now=now)
+        # From the first lock to the commit every learner picking these sessions (or joining this series) waits:
+        # only the places, the seat count, the registration rows and one outbox INSERT per email (rendered at
+        # delivery) happen under the locks, series first, then sessions (the package's lock order).
+        for series in sorted(joining, key=lambda series: series.pk):
+            if join_locked(user=user, series=series, notify=False, now=now).status == Enrollment.Status.WAITLISTED:
+                break  # the place on the series' waitlist is kept (committed), and no seat is taken
+        else:
+            return _take_seats(user=user, sessions=sessions, now=now)
+    raise _series_waitlisted()
 
 
 def record_privacy_consent(*, user, now: dt.datetime) -> None:
@@ -97,12 +110,59 @@ def record_privacy_consent(*, user, now: dt.datetime) -> None:
     user.save(update_fields=["privacy_consent_version", "privacy_consent_at"])
 
 
+def _take_seats(*, user, sessions: list[Session], now: dt.datetime) -> RegistrationResult:
+    """`register`'s seats: the sessions locked and the new registrations written in one round trip
+    (`locks.take_seats`); then, still under that lock, the sessions where the learner had a row already (held,
+    or cancelled and picked again), and the emails that say what this submission did."""
+    written = locks.take_seats(user_id=user.pk, session_ids=[session.pk for session in sessions], now=now)
+    if written:
+        page_cache.invalidate_seat_counts()  # what Registration's save() signal does; the rows were written in SQL
+    result = RegistrationResult()
+    if had_rows := [session for session in sessions if session.pk not in written]:
+        locked = locks.lock_sessions(session.pk for session in had_rows)  # held already: granted at once
+        result = _seat_rows_locked(
+            user=user, sessions=locked, taken=locks.seats_taken(session.pk for session in locked), now=now
+        )
+    for session in sessions:
+        if session.pk in written:
+            registration_id, status = written[session.pk]
+            registration = _written_registration(registration_id, user=user, session=session, status=status, now=now)
+            waitlisted = status == Registration.Status.WAITLISTED
+            (result.waitlisted if waitlisted else result.registered).append(registration)
+    _tell(user=user, result=result)
+    return result
+
+
+def _written_registration(pk: int, *, user, session: Session, status: str, now: dt.datetime) -> Registration:
+    """The row `locks.take_seats` wrote, as a saved Registration (the values it wrote, so nothing is read back)."""
+    waitlisted = status == Registration.Status.WAITLISTED
+    registration = Registration(
+        pk=pk,
+        user=user,
+        session=session,
+        status=status,
+        registered_at=now,
+        status_changed_at=now,
+        waitlisted_at=now if waitlisted else None,
+    )
+    registration._state.adding = False
+    registration._state.db = Registration.objects.db
+    return registration
+
+
 def take_seats_locked(*, user, sessions: list[Session], taken: dict[int, int], now: dt.datetime) -> RegistrationResult:
     """A seat in each session, or its waitlist when full, and the emails that say so.
 
     The caller holds the lock on `sessions` and counted `taken` under it; `taken` is updated with the
     seats given here, so one transaction can seat several people in turn.
     """
+    result = _seat_rows_locked(user=user, sessions=sessions, taken=taken, now=now)
+    _tell(user=user, result=result)
+    return result
+
+
+def _seat_rows_locked(*, user, sessions: list[Session], taken: dict[int, int], now: dt.datetime) -> RegistrationResult:
+    """`take_seats_locked`'s rows, without the emails."""
     existing = {r.session_id: r for r in Registration.objects.filter(user=user, session__in=sessions)}
     result = RegistrationResult()
     for session in sessions:
@@ -125,11 +185,15 @@ def take_seats_locked(*, user, sessions: list[Session], taken: dict[int, int], n
         else:
             taken[session.pk] = taken.get(session.pk, 0) + 1
             result.registered.append(registration)
+    return result
+
+
+def _tell(*, user, result: RegistrationResult) -> None:
+    """The emails of one submission: one for every seat taken, one for each waitlist place."""
     if result.registered:
         emails.registrations_confirmed(user=user, registrations=list(result.registered))
     for registration in result.waitlisted:
         emails.waitlist_joined(registration=registration)
-    return result
 
 
 def _series_waitlisted() -> EnrollmentError:
@@ -139,18 +203,18 @@ def _series_waitlisted() -> EnrollmentError:
     )
 
 
-def _require_enrollment(*, user, series: Series, enrollment: Enrollment | None) -> None:
+def _joins_on_the_way(*, series: Series, enrollment: Enrollment | None) -> bool:
+    """Whether registering joins `series` first (an open one the learner is not in); refused when they may not
+    register in it yet (a key to enter first, its waitlist, a series that decides who joins)."""
     if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
-        return
+        return False
     if enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED:
         raise _series_waitlisted()
     if series.registration_mode == Series.RegistrationMode.KEY:
         raise EnrollmentError(_("Enter the series' enrollment key first."), code="not_enrolled")
     ensure_self_service(series)
     # An open series: registering joins it. The registration email confirms both, so no separate one.
-    enrollment = enroll_locked(user=user, series=series, key=None, notify=False)
-    if enrollment.status == Enrollment.Status.WAITLISTED:
-        raise _series_waitlisted()
+    return True
 
 
 def _promote_locked(*, session: Session, now: dt.datetime) -> list[Registration]:

@@ -66,6 +66,36 @@ def test_registering_stores_consent_and_shows_the_summary(client, clinician, psw
     assert Enrollment.objects.get(user=clinician, series=psw).status == Enrollment.Status.ACTIVE
 
 
+def test_the_summary_shows_what_this_submission_picked_named_in_its_address(client, clinician, psw):
+    first, second = _sessions(psw)
+    client.force_login(clinician)
+    url = reverse("enrollment:register", args=[psw.slug])
+    client.post(url, {"sessions": [first.pk], "consent": "on"})
+
+    response = client.post(url, {"sessions": [second.pk]})
+
+    assert response["Location"] == f"{reverse('enrollment:registered', args=[psw.slug])}?picked={second.pk}"
+    html = _main(client.get(response["Location"]).content.decode())
+    assert "Essential Communication Skills Part 1" in html
+    assert "Introductory Session" not in html  # held, but picked by the submission before
+    assert not client.session.keys() - {"_auth_user_id", "_auth_user_backend", "_auth_user_hash"}
+
+
+def test_the_summary_address_shows_only_the_viewers_own_registrations(client, clinician, outsider, psw):
+    first, second = _sessions(psw)
+    factories.RegistrationFactory(user=outsider, session=first)
+    factories.RegistrationFactory(user=clinician, session=second)
+    client.force_login(clinician)
+    summary = reverse("enrollment:registered", args=[psw.slug])
+
+    others = _main(client.get(f"{summary}?picked={first.pk}").content.decode())
+    tampered = _main(client.get(f"{summary}?picked=none&picked=%C2%B2&picked=99999999999999999999").content.decode())
+
+    assert "Introductory Session" not in others and "Essential Communication Skills Part 1" not in others
+    # Nothing usable in the address: all the viewer holds still to come, as without one.
+    assert "Essential Communication Skills Part 1" in tampered and "Introductory Session" not in tampered
+
+
 def test_without_consent_nothing_is_registered(client, clinician, psw):
     first, _second = _sessions(psw)
     client.force_login(clinician)

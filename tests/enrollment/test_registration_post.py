@@ -42,16 +42,19 @@ def test_a_submission_counts_seats_once_and_only_under_the_lock(client, clinicia
     assert response.status_code == 302
     statements = [query["sql"] for query in queries.captured_queries]
     # The user (authentication); the series with its registration facts; the learner's enrollment; the sessions one
-    # can pick (no seat counts). Joining the open series (savepoint: the series locked, the enrollment read again
-    # under the lock, inserted, released). Then the seats (savepoint: consent stored, the session locked, its seats
-    # counted, the learner's registrations in it read, the registration and its email inserted, released). The
-    # summary's picks stored in the session (savepoint, update, release). In a request each savepoint is a
-    # transaction of its own.
-    assert len(statements) == 20, "\n".join(sql[:100] for sql in statements)
-    counts = [n for n, sql in enumerate(statements) if "COUNT(" in sql and '"enrollment_registration"' in sql]
-    locks = [n for n, sql in enumerate(statements) if "FOR UPDATE" in sql and '"echo_sessions_session"' in sql]
-    assert len(counts) == 1 and len(locks) == 1
-    assert counts[0] > locks[0]
+    # can pick (no seat counts). Then one transaction (a savepoint here, in a request a transaction of its own):
+    # consent stored; the open series joined on the way (locked, the enrollment read again under the lock,
+    # inserted); the session locked and, in the same round trip, its seats counted and the registration inserted;
+    # its email inserted (the email's id returned, not looked up after commit); released. The summary's picks
+    # ride in the redirect's address: nothing is written after the transaction.
+    assert len(statements) == 12, "\n".join(sql[:100] for sql in statements)
+    series_lock = next(n for n, sql in enumerate(statements) if "FOR UPDATE" in sql and '"series_series"' in sql)
+    seats = [n for n, sql in enumerate(statements) if "COUNT(" in sql and '"enrollment_registration"' in sql]
+    assert len(seats) == 1 and series_lock < seats[0]
+    lock, count = statements[seats[0]].split("; ")
+    assert lock.startswith('SELECT * FROM "echo_sessions_session"') and lock.endswith("FOR UPDATE")
+    assert count.startswith('INSERT INTO "enrollment_registration"')
+    assert "RETURNING" in statements[-2] and '"notifications_outboundemail"' in statements[-2]
     assert Registration.objects.get(user=clinician).status == Registration.Status.REGISTERED
 
 
@@ -82,10 +85,10 @@ def test_the_service_uses_the_enrollment_its_caller_read(clinician, psw, django_
     clinician.privacy_consent_version = "2026-11"
     clinician.save()
 
-    # The series' registration facts (a bare series: no annotation); savepoint, the session locked, its seats
-    # counted, the learner's registrations in it, the registration and its email inserted, released. The enrollment
-    # is not read again: the caller read it.
-    with django_assert_num_queries(8):
+    # The series' registration facts (a bare series: no annotation); savepoint, the session locked with its seats
+    # counted and the registration inserted (one round trip), its email inserted, released. The enrollment is not
+    # read again: the caller read it.
+    with django_assert_num_queries(5):
         result = services.register(user=clinician, sessions=[first], consent=False, enrollment=enrollment)
 
     assert [registration.session for registration in result.registered] == [first]
