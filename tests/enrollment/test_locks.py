@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from enrollment.models import Registration
 from enrollment.services import locks
@@ -54,3 +55,38 @@ def test_the_series_is_locked_as_a_whole_row():
     assert len(queries) == 1 and queries.captured_queries[0]["sql"].endswith("FOR UPDATE")
     with pytest.raises(Series.DoesNotExist):
         locks.lock_series(series.pk + 1000)
+
+
+@pytest.mark.postgres
+def test_seats_are_taken_under_the_lock_where_the_learner_has_no_row_and_left_where_they_have_one():
+    learner = factories.UserFactory()
+    full = factories.SessionFactory(capacity=2, days_from_now=3)
+    factories.RegistrationFactory.create_batch(2, session=full)
+    factories.RegistrationFactory(session=full, status=Registration.Status.CANCELLED)  # a freed seat is not held
+    open_one = factories.SessionFactory(capacity=2, days_from_now=4)
+    factories.RegistrationFactory(session=open_one, status=Registration.Status.WAITLISTED)  # nor a waitlist place
+    unlimited = factories.SessionFactory(capacity=None, days_from_now=5)
+    held = factories.SessionFactory(capacity=5, days_from_now=6)
+    already = factories.RegistrationFactory(user=learner, session=held, status=Registration.Status.CANCELLED)
+    now = timezone.now()
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        written = locks.take_seats(
+            user_id=learner.pk, session_ids=[unlimited.pk, held.pk, full.pk, open_one.pk], now=now
+        )
+
+    rows = {row.session_id: row for row in Registration.objects.filter(user=learner)}
+    assert {session_id: status for session_id, (_pk, status) in written.items()} == {
+        full.pk: Registration.Status.WAITLISTED,
+        open_one.pk: Registration.Status.REGISTERED,
+        unlimited.pk: Registration.Status.REGISTERED,
+    }
+    assert all(rows[session_id].pk == pk for session_id, (pk, _status) in written.items())
+    assert rows[full.pk].waitlisted_at == now and rows[open_one.pk].waitlisted_at is None
+    assert rows[open_one.pk].registered_at == rows[open_one.pk].status_changed_at == now
+    assert rows[held.pk].pk == already.pk and rows[held.pk].status == Registration.Status.CANCELLED  # left as it was
+    # On PostgreSQL the lock and the INSERT that counts and writes go in one round trip, the lock first.
+    assert len(queries) == 1
+    lock, insert = queries.captured_queries[0]["sql"].split("; ")
+    assert lock.endswith("FOR UPDATE") and insert.startswith('INSERT INTO "enrollment_registration"')
+    assert locks.take_seats(user_id=learner.pk, session_ids=[], now=now) == {}
