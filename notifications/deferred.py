@@ -31,7 +31,7 @@ from typing import Any
 
 from django.utils import translation
 
-from .rendering import Attachment, RenderedEmail, encode_attachments, render_email, render_stencil
+from .rendering import Attachment, RenderedEmail, Stencil, encode_attachments, render_email, render_stencil
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +48,14 @@ class Content:
 
 @dataclass(frozen=True)
 class Rendered:
+    """An email rendered; `stencil` and `values` when it is that stencil filled in with those values (so its
+    bytes on the wire can be too: `notifications.wire`)."""
+
     email: RenderedEmail
     attachments: list[dict[str, str]]
     headers: dict[str, str]
+    stencil: Stencil | None = None
+    values: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,10 +91,17 @@ def check(name: str) -> None:
         raise ValueError(f"No email renderer registered as {name!r}; register it in its app's ready().")
 
 
-def _rendered(content: Content, email: RenderedEmail, attachments: list[dict[str, str]] | None = None) -> Rendered:
+def _rendered(
+    content: Content,
+    email: RenderedEmail,
+    attachments: list[dict[str, str]] | None = None,
+    *,
+    stencil: Stencil | None = None,
+    values: Mapping[str, str] | None = None,
+) -> Rendered:
     if attachments is None:
         attachments = encode_attachments(content.attachments)
-    return Rendered(email=email, attachments=attachments, headers=dict(content.headers))
+    return Rendered(email=email, attachments=attachments, headers=dict(content.headers), stencil=stencil, values=values)
 
 
 def _render_content(content: Content, language: str) -> Rendered:
@@ -146,15 +158,15 @@ def _render_group(members: Sequence[Personalised], language: str, names: Sequenc
     shared = members[0].shared
     attachments = encode_attachments(shared.attachments)
     first = _full(members[0], language)
-    emails = [first]
-    if len(members) > 1:
-        with translation.override(language):
-            stencil = render_stencil(
-                template=shared.template, context=shared.context, language=language, personal=names
-            )
-        if stencil is not None and stencil.fill(members[0].values) == first:
-            emails.extend(stencil.fill(member.values) for member in members[1:])
-        else:
-            logger.warning("%s cannot be rendered once for several recipients: each in full", shared.template)
-            emails.extend(_full(member, language) for member in members[1:])
-    return [_rendered(shared, email, attachments) for email in emails]
+    if len(members) == 1:
+        return [_rendered(shared, first, attachments)]
+    with translation.override(language):
+        stencil = render_stencil(template=shared.template, context=shared.context, language=language, personal=names)
+    if stencil is None or stencil.fill(members[0].values) != first:
+        logger.warning("%s cannot be rendered once for several recipients: each in full", shared.template)
+        emails = [first, *(_full(member, language) for member in members[1:])]
+        return [_rendered(shared, email, attachments) for email in emails]
+    return [_rendered(shared, first, attachments, stencil=stencil, values=members[0].values)] + [
+        _rendered(shared, stencil.fill(member.values), attachments, stencil=stencil, values=member.values)
+        for member in members[1:]
+    ]

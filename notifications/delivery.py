@@ -27,17 +27,18 @@ from enum import Enum
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import deferred, signals
+from . import deferred, signals, wire
 from .models import OutboundEmail
 from .policy import claim_timeout, max_attempts, retry_delay, sweep_grace
+from .wire import IDEMPOTENCY_HEADER
 
 logger = logging.getLogger(__name__)
 
-IDEMPOTENCY_HEADER = "X-Echo-Idempotency-Key"
 # A batch marks the rows it sent in one UPDATE this often (and at its end).
 MARK_SENT_EVERY = 25
 
@@ -235,6 +236,8 @@ def _fill(row: OutboundEmail, rendered: deferred.Rendered | None) -> None:
     row.attachments = rendered.attachments
     row.headers = {**rendered.headers, **row.headers}
     row.rendered_now = True
+    # What `wire.prebuild` fills its bytes in from.
+    row.stencil, row.stencil_values = rendered.stencil, rendered.values
 
 
 def _render_if_deferred(row: OutboundEmail) -> None:
@@ -269,16 +272,33 @@ def _render_batch(rows: Sequence[OutboundEmail]) -> dict[int, Exception]:
     return errors
 
 
-def _send(row: OutboundEmail, connection, *, render_error: Exception | None = None) -> Delivery | None:
-    """Render (if deferred) and send one claimed row; None when it went out, else the recorded failure."""
+def _send(
+    row: OutboundEmail, connection, *, render_error: Exception | None = None, prebuilt: wire.Prebuilt | None = None
+) -> Delivery | None:
+    """Render (if deferred) and send one claimed row; None when it went out, else the recorded failure.
+
+    `prebuilt` is its message already built (`wire.prebuild`), handed to the open SMTP connection as Django's SMTP
+    backend would hand its own.
+    """
     try:
         if render_error is not None:
             raise render_error
+        if prebuilt is not None:
+            connection.connection.sendmail(prebuilt.sender, [prebuilt.recipient], prebuilt.data)
+            return None
         _render_if_deferred(row)
         build_message(row, connection=connection).send()
     except Exception as error:  # every failure is recorded on the row, classified, and logged
         return _record_failure(row, error)
     return None
+
+
+def _prebuild(rows: Sequence[OutboundEmail], mail_connection) -> dict[int, wire.Prebuilt]:
+    """The batch's messages filled in as bytes (`wire`), when they go to an open SMTP connection: the other
+    backends (files, the console, tests' memory) are handed message objects, not bytes."""
+    if not isinstance(mail_connection, SmtpBackend) or mail_connection.connection is None:
+        return {}
+    return wire.prebuild(rows, build=build_message, message_id=_message_id)
 
 
 RENDERED_FIELDS = ["subject", "body_text", "body_html", "attachments", "headers"]
@@ -389,8 +409,9 @@ def deliver_many(*, outbound_ids: Sequence[int]) -> dict[Outcome, int]:
     sent: list[OutboundEmail] = []
     try:
         render_errors = _render_batch(rows)
+        prebuilt = _prebuild([row for row in rows if row.pk not in render_errors], mail_connection)
         for index, row in enumerate(rows):
-            failure = _send(row, mail_connection, render_error=render_errors.get(row.pk))
+            failure = _send(row, mail_connection, render_error=render_errors.get(row.pk), prebuilt=prebuilt.get(row.pk))
             if failure is None:
                 sent.append(row)
                 counts[Outcome.SENT] += 1

@@ -58,6 +58,7 @@ class SmtpSink:
 
     replies: list[str] = field(default_factory=list)  # answers to the next DATA commands, e.g. "451 …"; then 250
     received: list[email.message.EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # each message as it came off the wire, in the same order
     hold_next: bool = False
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
@@ -76,9 +77,11 @@ class SmtpSink:
             reply = self.replies.pop(0) if self.replies else None
         if reply and not reply.startswith("2"):
             return reply
-        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+        data = envelope.original_content or envelope.content
+        message = email.message_from_bytes(data, policy=email.policy.default)
         with self.lock:
             self.received.append(message)
+            self.raw.append(data)
             self.peers.append(session.peer)
             hold, self.hold_next = self.hold_next, False
         if hold:
