@@ -9,7 +9,7 @@ render nothing: each writes the recipient, the key and the ids of what happened
 (`queue_deferred`), and the content function registered for it below (`register_renderers`,
 called when the app is ready) builds the email when a worker delivers it, from the rows as they
 are then. The recording email to every registrant of a session is written the same way, a
-thousand rows per INSERT (`queue_deferred_bulk`), and built a delivery batch at a time. The other
+thousand rows per INSERT … SELECT (`queue_deferred_select`), and built a delivery batch at a time. The other
 programme emails queued by tasks (updates, reminders) are rendered when queued, outside any lock.
 
 Idempotency keys decide what "the same email" means:
@@ -27,12 +27,12 @@ Idempotency keys decide what "the same email" means:
 """
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat, JSONObject
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -41,7 +41,7 @@ from accounts.models import User
 from accounts.unsubscribe import reminders_unsubscribe_token
 from notifications import deferred, ics
 from notifications.models import OutboundEmail
-from notifications.outbox import Attachment, DeferredToQueue, EmailToQueue, queue_deferred
+from notifications.outbox import Attachment, EmailToQueue, queue_deferred
 from sessions.models import Resource, Session
 
 from .calendar import absolute, session_event
@@ -456,30 +456,34 @@ MISSED = "missed"
 UNKNOWN = "unknown"
 
 
-def recording_key(registration_id: int) -> str:
-    return f"recording:{registration_id}"
-
-
 RECORDING = "enrollment.recording"
 
 
-def recording_attendance(*, attended_minutes: int | None, attendance_known: bool) -> str:
-    """How the recording email is worded for this registrant, decided when it is queued."""
-    if not attendance_known:
-        return UNKNOWN
-    return ATTENDED if attended_minutes else MISSED
-
-
-def recording_email(*, registration_id: int, to: str, language: str, attendance: str) -> DeferredToQueue:
-    """The recording, slides and Q&A for one registrant, worded by `attendance`, rendered when it is delivered."""
-    return DeferredToQueue(
-        to=to,
-        language=language,
-        kind=OutboundEmail.Kind.RECORDING,
-        idempotency_key=recording_key(registration_id),
-        renderer=RECORDING,
-        data={"registration": registration_id, "attendance": attendance},
+def recording_rows(registrations: QuerySet[Registration], *, attendance_known_in: Collection[int]) -> QuerySet:
+    """The recording email of each of `registrations` as `outbox.queue_deferred_select` writes it, in SQL: the
+    address, the language (`language_for`), the key (`recording_key_sql`) and what `_recording_contents` is handed, the
+    registration and how its email is worded, decided here: thanks or "we missed you" where the session's
+    attendance is known (`attendance_known_in`, session ids), neutral wording where it is not."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    attendance = Case(
+        When(session_id__in=attendance_known_in, attended_minutes__gt=0, then=Value(ATTENDED)),
+        When(session_id__in=attendance_known_in, then=Value(MISSED)),
+        default=Value(UNKNOWN),
     )
+    return registrations.values(
+        recipient=F("user__email"),
+        language=Case(
+            When(user__preferred_language__in=languages, then=F("user__preferred_language")),
+            default=Value(settings.LANGUAGE_CODE),
+        ),
+        idempotency_key=recording_key_sql(),
+        render_data=JSONObject(registration=F("pk"), attendance=attendance),
+    )
+
+
+def recording_key_sql() -> Concat:
+    """The recording email's idempotency key, `recording:<registration>`, in SQL."""
+    return Concat(Value("recording:"), Cast("pk", CharField()), output_field=CharField())
 
 
 def recording_context(*, session: Session, resources: Sequence[Resource], attendance: str) -> dict[str, Any]:

@@ -8,19 +8,18 @@ so a session waits for it up to ATTENDANCE_GRACE after its first publication,
 then goes out with neutral wording. `recording:<registration>` keeps it to one
 email per registrant, whatever is published later and however often beat runs;
 batches are claimed with SKIP LOCKED as in reminders. Each batch writes its thousand rows in one
-INSERT and renders nothing: the wording is decided here, the email is built when it is delivered,
-a delivery batch at a time (`emails.RECORDING`).
+INSERT … SELECT, in SQL, and renders nothing: the wording is decided here, the email is built when it is
+delivered, a delivery batch at a time (`emails.RECORDING`).
 """
 
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Prefetch, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
-from notifications.outbox import queue_deferred_bulk
+from notifications.outbox import queue_deferred_select
 from sessions.models import Resource, Session
 
 from . import emails
@@ -50,10 +49,9 @@ def sessions_with_new_materials(*, now: dt.datetime):
 
 
 def registrants_without_followup(*, session_ids: list[int]):
-    key = Concat(Value("recording:"), Cast("pk", CharField()), output_field=CharField())
     return (
         Registration.objects.filter(session_id__in=session_ids, status=Registration.Status.REGISTERED)
-        .annotate(followup_key=key)
+        .annotate(followup_key=emails.recording_key_sql())
         .exclude(Exists(OutboundEmail.objects.filter(idempotency_key=OuterRef("followup_key"))))
         .order_by("pk")
     )
@@ -69,28 +67,18 @@ def queue_recording_followups(*, now: dt.datetime | None = None) -> int:
             ready[session.pk] = session
     if not ready:
         return 0
+    known = [pk for pk, session in ready.items() if session.attendance_known]
     queued = 0
     while True:
         with transaction.atomic():
-            batch = list(
-                registrants_without_followup(session_ids=list(ready))
-                .select_for_update(skip_locked=True, of=("self",))
-                .values_list("pk", "session_id", "attended_minutes", "user__email", "user__preferred_language")[
-                    :BATCH_SIZE
-                ]
+            batch = registrants_without_followup(session_ids=list(ready)).select_for_update(
+                skip_locked=True, of=("self",)
+            )[:BATCH_SIZE]
+            written = queue_deferred_select(
+                rows=emails.recording_rows(batch, attendance_known_in=known),
+                kind=OutboundEmail.Kind.RECORDING,
+                renderer=emails.RECORDING,
             )
-            messages = [
-                emails.recording_email(
-                    registration_id=registration_id,
-                    to=email,
-                    language=emails.language_for(preferred_language),
-                    attendance=emails.recording_attendance(
-                        attended_minutes=attended_minutes, attendance_known=ready[session_id].attendance_known
-                    ),
-                )
-                for registration_id, session_id, attended_minutes, email, preferred_language in batch
-            ]
-            if messages:
-                queued += queue_deferred_bulk(messages=messages)
-        if len(batch) < BATCH_SIZE:
+        queued += written
+        if written < BATCH_SIZE:
             return queued

@@ -2,7 +2,7 @@
 
 Writes only; `notifications.delivery` sends the rows and `notifications.sweeper` finds the ones
 whose after-commit task never ran. Callers hand over everything an email needs (recipient,
-language, template, context, attachments, key), or, with `queue_deferred` (`queue_deferred_bulk` for a
+language, template, context, attachments, key), or, with `queue_deferred` (`queue_deferred_select` for a
 fan-out), the name of a function their app registered and the ids it renders the email from at delivery:
 this app knows no domain.
 """
@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import deferred, tasks
@@ -205,16 +206,48 @@ def queue_bulk(*, messages: Sequence[EmailToQueue]) -> int:
     return _insert_new(messages, build=_build_row)
 
 
-def queue_deferred_bulk(*, messages: Sequence[DeferredToQueue]) -> int:
-    """Write many emails rendered at delivery (`notifications.deferred`) in one INSERT per thousand, rendering
-    nothing here; keys already present are skipped. Delivered after commit, a batch at a time, by the batch
-    renderer their app registered (`deferred.register_many`). Returns how many rows were written.
+# What `queue_deferred_select` reads from each row of its query; the other columns are the same for every row.
+SELECTED_COLUMNS = ("recipient", "language", "idempotency_key", "render_data")
+
+
+def queue_deferred_select(*, rows: QuerySet, kind: str, renderer: str) -> int:
+    """Write one email rendered at delivery (`notifications.deferred`) per row of `rows`, in one INSERT … SELECT:
+    a fan-out's rows are neither fetched nor built in Python.
+
+    `rows` is the caller's query (`values()`) of `SELECTED_COLUMNS`: the address, the language, the idempotency key
+    and the JSON object the batch renderer registered as `renderer` (`deferred.register_many`) is handed. Keys
+    already in the outbox are skipped (ON CONFLICT DO NOTHING); the rows written are delivered after commit, a
+    batch at a time. Returns how many were written.
     """
-    for kind in {message.kind for message in messages}:
-        _check_kind(kind)
-    for renderer in {message.renderer for message in messages}:
-        deferred.check(renderer)
-    return _insert_new(messages, build=_deferred_row)
+    _check_kind(kind)
+    deferred.check(renderer)
+    now = timezone.now()
+    fixed = {"kind": kind, "renderer": renderer, "created_at": now, "updated_at": now}
+    fixed["next_attempt_at"] = now + sweep_grace()
+    quote = connection.ops.quote_name
+    columns, values, params = [], [], []
+    for model_field in OutboundEmail._meta.concrete_fields:
+        if model_field.primary_key:
+            continue
+        columns.append(quote(model_field.column))
+        if model_field.name in SELECTED_COLUMNS:
+            values.append(f"q.{quote(model_field.name)}")
+            continue
+        value = fixed[model_field.name] if model_field.name in fixed else model_field.get_default()
+        values.append("%s")
+        params.append(model_field.get_db_prep_save(value, connection))
+    query_sql, query_params = rows.values(*SELECTED_COLUMNS).query.sql_with_params()
+    # Only quoted names and the caller's compiled query are spliced in; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(OutboundEmail._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(values)} FROM ({query_sql}) AS q "
+        f"ON CONFLICT DO NOTHING RETURNING {quote(OutboundEmail._meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *query_params])
+        ids = [pk for (pk,) in cursor.fetchall()]
+    transaction.on_commit(partial(tasks.publish_deliveries, ids))
+    return len(ids)
 
 
 def _deferred_row(message: DeferredToQueue, *, now) -> OutboundEmail:
