@@ -39,6 +39,11 @@ logger = logging.getLogger(__name__)
 HEADER_LINE_LIMIT = 78
 IDEMPOTENCY_HEADER = "X-Echo-Idempotency-Key"
 _BOUNDARY = re.compile(rb'boundary="([^"]+)"')
+# An address Django's `sanitize_address` gives back as it is: a dot-atom local part, an ASCII domain of labels
+# IDNA leaves alone. Others are handed to it (it costs a tenth of a millisecond).
+_PLAIN_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})*"
+)
 _DATE = re.compile(rb"^Date: [^\r\n]*\r\n", re.MULTILINE)
 
 Builder = Callable[[OutboundEmail], Any]  # a row → its django.core.mail.EmailMessage
@@ -132,6 +137,13 @@ def _template(row: OutboundEmail, stencil: Stencil, build: Builder) -> _Template
     )
 
 
+def _envelope_address(address: str) -> str:
+    """What Django's SMTP backend hands the server for this address (and writes in the To header)."""
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return address
+    return sanitize_address(address, settings.DEFAULT_CHARSET)
+
+
 def _comparable(data: bytes) -> bytes:
     """The bytes but for what differs between two builds of one message: its Date and its random boundaries."""
     data = _DATE.sub(b"Date: -\r\n", data, count=1)
@@ -182,7 +194,7 @@ def _fill_group(
     filled: dict[int, Prebuilt] = {}
     checked = False
     for row in members:
-        recipient = sanitize_address(row.recipient, settings.DEFAULT_CHARSET)
+        recipient = _envelope_address(row.recipient)
         data = template.fill(
             row,
             row.stencil_values,

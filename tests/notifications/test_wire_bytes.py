@@ -176,3 +176,21 @@ def test_materials_published_in_the_admin_reach_each_registrant_over_smtp_as_the
     greetings = sorted(line for text in texts.values() for line in text.splitlines() if line.endswith(","))
     assert greetings == ["Bonjour Chloé,", "Bonjour Éloïse,", "Hello Ann,", "Hello Bob,", "Hello Zoë,"]
     assert OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count() == 5
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "learner00001@example.org",
+        "Ann.O'Brien+echo@Sub.Example.ORG",
+        "a..b@x.org",
+        '"a b"@x.org',
+        "zoë@example.org",
+        "a@xn--bcher-kva.example",
+        "a@bücher.example",
+    ],
+)
+def test_the_envelope_address_is_what_djangos_smtp_backend_hands_the_server(address):
+    from django.core.mail.message import sanitize_address
+
+    assert wire._envelope_address(address) == sanitize_address(address, "utf-8")
