@@ -10,8 +10,8 @@ French): `outreach.mailings.fan_out()`, the task's production path, in batches o
 1. bulk-creates one ended session with a published recording and FANOUT_REGISTRANTS (10,000) registrants;
 2. starts an aiosmtpd sink on a free loopback port and `celery -A echo_portal worker` (prefork,
    FANOUT_CONCURRENCY=4) on a Redis queue of its own (FANOUT_BROKER_URL, default redis://127.0.0.1:6379/3);
-3. runs the production path, `enrollment.recordings.queue_recording_followups()` (queue_deferred_bulk in batches of
-   1,000 rows, each batch published after its commit), timing the rows queued per second;
+3. runs the production path, `enrollment.recordings.queue_recording_followups()` (one INSERT … SELECT,
+   `queue_deferred_select`, per 1,000 rows, each batch published after its commit), timing the rows queued per second;
 4. waits until every row is sent (or FANOUT_TIMEOUT seconds) and counts, by the X-Echo-Idempotency-Key
    header, messages the sink received more than once (duplicates) and never (losses); prints the CPU time the
    worker's processes used, which depends far less on the machine's other load than the wall-clock figures.
