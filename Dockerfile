@@ -17,4 +17,4 @@ RUN DEBUG=off SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsa
 
 USER echo
 EXPOSE 8000
-CMD ["gunicorn", "echo_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "echo_portal.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3"]

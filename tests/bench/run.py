@@ -318,6 +318,7 @@ def start_gunicorn(
             "-m",
             "gunicorn",
             app,
+            f"--config={ROOT / 'gunicorn.conf.py'}",  # the deployments' own settings (the garbage collector's)
             *workers,
             f"--bind=127.0.0.1:{port}",
             "--backlog=2048",
