@@ -1,5 +1,6 @@
 from django import template
 
+from core.templatetags.shared_parts import render_shared
 from hubs import role_cache
 
 register = template.Library()
@@ -30,13 +31,26 @@ def hubs_i_run(context) -> list:
     return request._hubs_i_run
 
 
-@register.inclusion_tag("hubs/includes/manage_nav_items.html", takes_context=True)
-def manage_hub_nav_items(context):
-    """The header menu's "Manage <hub>" entries, one per hub the viewer has a role in."""
+@register.simple_tag(takes_context=True)
+def site_header(context) -> str:
+    """The page header (templates/includes/site_header.html): the same for everyone who sees the same links, so it
+    is rendered once per language and per what it shows (the page it marks current, signed in or not, the hubs the
+    viewer has a role in, the staff links), the viewer's CSRF token and page address put in afterwards
+    (core/templatetags/shared_parts.py). Its "Manage <hub>" entries come from the cache (`hubs_i_run`)."""
     request = context.get("request")
-    current = getattr(getattr(request, "resolver_match", None), "kwargs", {}).get("slug")
-    in_portal = getattr(getattr(request, "resolver_match", None), "namespace", "") == "hubs:manage"
-    return {"hubs": hubs_i_run(context), "current_slug": current if in_portal else None}
+    match = getattr(request, "resolver_match", None)
+    user = context.get("user")
+    values = {"here": getattr(match, "url_name", None), "signed_in": bool(getattr(user, "is_authenticated", False))}
+    if values["signed_in"]:
+        in_portal = getattr(match, "namespace", "") == "hubs:manage"
+        values.update(
+            hubs=tuple(hubs_i_run(context)),
+            current_hub=match.kwargs.get("slug") if in_portal else None,
+            staff=user.is_staff,
+            reach=user.is_staff and user.has_perm("hubs.view_all_hubs"),
+            in_reports=getattr(match, "app_name", None) == "reports",
+        )
+    return render_shared(context, "includes/site_header.html", values)
 
 
 @register.inclusion_tag("hubs/includes/manage_links.html", takes_context=True)
