@@ -407,8 +407,9 @@ def programme_fragment(name: str, render: Callable[[], str], *, shows_seats: boo
 def programme_fragments(
     names: list[str], render_missing: Callable[[list[str]], dict[str, str]], *, shows_seats: bool = False
 ) -> dict[str, str]:
-    """Several fragments kept as `programme_fragment` keeps one, read in one round trip: a card per session of a
-    list whose sessions differ from viewer to viewer (each card the same for everyone who sees it).
+    """Several fragments kept as `programme_fragment` keeps one: a card per session of a list whose sessions differ
+    from viewer to viewer (each card the same for everyone who sees it). Those this process has are used without a
+    round trip; the others are read from the shared cache in one.
 
     `render_missing` gets the names not in the cache (or made under an older version) and returns their HTML by
     name, so what they are made from is read once for all of them.
@@ -421,25 +422,32 @@ def programme_fragments(
     language = translation.get_language() or settings.LANGUAGE_CODE
     zone = timezone.get_current_timezone_name()
     keys = {name: f"public-fragment:{name}:{language}:{zone}" for name in names}
-    version_keys = [VERSION_KEY, SEATS_VERSION_KEY] if shows_seats else [VERSION_KEY]
-    found = cache.get_many([*version_keys, *keys.values()])
-    versions = []
-    for version_key in version_keys:
-        version = found.get(version_key)
-        if version is None:
-            cache.add(version_key, 1, timeout=None)
-            version = cache.get(version_key, 1)
-        versions.append(version)
-    versions = tuple(versions)
+    (epoch, *current), read = versioned_cache.current_versions(
+        [VERSION_KEY, SEATS_VERSION_KEY] if shows_seats else [VERSION_KEY], along=list(keys.values())
+    )
+    versions = tuple(current)
     html = {}
     for name, key in keys.items():
-        cached = found.get(key)
-        if cached is not None and cached[0] == versions:
-            html[name] = cached[1]
+        value = versioned_cache.local_get(key, (epoch, versions))
+        if value is not versioned_cache.MISSING:
+            html[name] = value
+    unread = [keys[name] for name in names if name not in html]
+    if unread:
+        found = cache.get_many(unread) if read is None else read
+        now = time.time()
+        for name in names:
+            # (versions, html, deadline), as `programme_value` keeps its values.
+            cached = None if name in html else found.get(keys[name])
+            if cached is not None and len(cached) == 3 and cached[0] == versions and cached[2] > now:
+                html[name] = cached[1]
+                versioned_cache.local_set(keys[name], (epoch, versions), cached[1], deadline=cached[2])
     missing = [name for name in names if name not in html]
     if missing:
         # The versions read before rendering: an edit made meanwhile leaves these copies stale-marked.
         rendered = {name: str(rendered) for name, rendered in render_missing(missing).items()}
-        cache.set_many({keys[name]: (versions, rendered[name]) for name in missing}, timeout=seconds)
+        deadline = time.time() + seconds
+        cache.set_many({keys[name]: (versions, rendered[name], deadline) for name in missing}, timeout=seconds)
+        for name in missing:
+            versioned_cache.local_set(keys[name], (epoch, versions), rendered[name], deadline=deadline)
         html.update(rendered)
     return {name: mark_safe(html[name]) for name in names}  # noqa: S308 (as programme_fragment)

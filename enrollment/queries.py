@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Count,
     IntegerField,
@@ -27,6 +29,7 @@ from sessions.models import Resource, Session
 
 from .credits import SeriesCredits, series_credits
 from .models import Enrollment, Registration
+from .sql_rows import Columns, instances
 
 
 def upcoming_sessions_with_seats(*, series: Series, now: dt.datetime | None = None) -> list[Session]:
@@ -148,13 +151,42 @@ def _titles(prefix: str = "") -> list[str]:
     return [f"{prefix}title", *(f"{prefix}{field_in('title', code)}" for code, _label in settings.LANGUAGES)]
 
 
-def _my_learning_fields() -> list[str]:
-    """What My learning shows of a registration, its session and its series (and what credits are counted from)."""
-    session = ["session__id", "session__series_id", *_titles("session__"), "session__starts_at", "session__ends_at"]
-    session += ["session__status", "session__join_url"]
-    series = ["session__series__id", "session__series__slug", *_titles("session__series__")]
-    series += ["session__series__attendance_minimum_minutes", "session__series__attendance_minimum_percent"]
-    return ["pk", "session_id", "status", "attended_minutes", *session, *series]
+@cache
+def _my_registrations_query() -> tuple[str, list[Columns]]:
+    """The learner's registrations (not cancelled) with what My learning shows of their session and series (and what
+    credits are counted from), in the order shown: the SQL, written once per process, and the columns it loads."""
+    registration = Columns.of(Registration, "r", ["id", "session_id", "status", "attended_minutes"])
+    session = Columns.of(Session, "s", ["id", "series_id", *_titles(), "starts_at", "ends_at", "status", "join_url"])
+    series = Columns.of(
+        Series, "se", ["id", "slug", *_titles(), "attendance_minimum_minutes", "attendance_minimum_percent"]
+    )
+    # Table and column names come from the models; the learner and the status are parameters.
+    sql = (
+        f"SELECT {registration.select()}, {session.select()}, {series.select()}"  # noqa: S608
+        f" FROM {registration.table} r"
+        f" INNER JOIN {session.table} s ON {session.column('id')} = {registration.column('session_id')}"
+        f" INNER JOIN {series.table} se ON {series.column('id')} = {session.column('series_id')}"
+        f" WHERE {registration.column('user_id')} = %s AND {registration.column('status')} <> %s"
+        f" ORDER BY {session.column('starts_at')}, {registration.column('id')}"
+    )
+    return sql, [registration, session, series]
+
+
+def _my_registrations(*, user) -> list[Registration]:
+    """What `_my_registrations_query` reads, as the ORM would have made it with `select_related("session__series")`
+    and `only()` those fields: one query, written in SQL because My learning runs it on every visit and the ORM
+    spent five times longer compiling it than the database answering it
+    (tests/enrollment/test_my_learning_sql.py holds it to the ORM's answer)."""
+    sql, parts = _my_registrations_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, Registration.Status.CANCELLED.value])
+        rows = cursor.fetchall()
+    registrations = []
+    for registration, session, series in instances(rows, parts):
+        session.series = series
+        registration.session = session
+        registrations.append(registration)
+    return registrations
 
 
 def _add_waitlist_positions(rows: list, *, model, within: str, otherwise: int | None = None) -> None:
@@ -178,6 +210,14 @@ def shown_enrollments_of(*, user) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(user=user).exclude(status=Enrollment.Status.WITHDRAWN)
 
 
+def shown_enrollments_sql(*, user) -> tuple[str, list]:
+    """`shown_enrollments_of` as a SELECT in SQL, for `sql_rows.any_rows`: My learning asks whether there are any on
+    every visit, and the ORM takes longer to build the question than the database to answer it."""
+    table = connection.ops.quote_name(Enrollment._meta.db_table)
+    # The table name comes from the model; every value is a parameter.
+    return f"SELECT 1 FROM {table} WHERE user_id = %s AND status <> %s", [user.pk, Enrollment.Status.WITHDRAWN.value]  # noqa: S608
+
+
 def my_learning(
     *, user, now: dt.datetime | None = None, all_past: bool = False, read_enrollments: bool = True
 ) -> MyLearning:
@@ -188,13 +228,7 @@ def my_learning(
     Past sessions are the PAST_SESSIONS_SHOWN most recent unless `all_past`; credits count the whole history.
     """
     now = now or timezone.now()
-    registrations = (
-        Registration.objects.filter(user=user)
-        .exclude(status=Registration.Status.CANCELLED)
-        .select_related("session__series")
-        .only(*_my_learning_fields())
-        .order_by("session__starts_at", "pk")
-    )
+    registrations = _my_registrations(user=user)
     result = MyLearning()
     attended_by_series: dict[int, list[Registration]] = {}
     series_by_id: dict[int, Series] = {}
@@ -215,14 +249,16 @@ def my_learning(
     result.past_count = len(result.past)
     if not all_past:
         result.past = result.past[:PAST_SESSIONS_SHOWN]
-    visible_resources = Resource.objects.filter(published_at__isnull=False, published_at__lte=now).order_by(
-        "kind", "pk"
-    )
-    prefetch_related_objects(
-        [registration.session for registration in result.past],
-        Prefetch("resources", queryset=visible_resources, to_attr="visible_resources"),
-    )
-    prefetch_related_objects(list(series_by_id.values()), "accreditations")
+    if result.past:
+        visible_resources = Resource.objects.filter(published_at__isnull=False, published_at__lte=now).order_by(
+            "kind", "pk"
+        )
+        prefetch_related_objects(
+            [registration.session for registration in result.past],
+            Prefetch("resources", queryset=visible_resources, to_attr="visible_resources"),
+        )
+    if series_by_id:
+        prefetch_related_objects(list(series_by_id.values()), "accreditations")
     if read_enrollments:
         result.enrollments = list(
             shown_enrollments_of(user=user)

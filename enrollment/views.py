@@ -2,10 +2,8 @@ from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -28,7 +26,7 @@ from core.ratelimit import Lockout
 from series.models import Series
 from sessions.models import Session
 
-from . import join_queue, queries, services
+from . import join_queue, queries, services, sql_rows
 from .credits import credit_summary, learner_series_credits
 from .forms import EnrollmentKeyForm, RegistrationForm, blank_key_form
 from .key_limits import begin_key_guess
@@ -413,33 +411,49 @@ def _card_name(registration: Registration) -> str:
     return f"me:upcoming-session:{registration.session_id}"
 
 
-def _cancel_link(registration: Registration) -> str:
-    """The learner's own part of an upcoming card (drawn here: twelve of them cost a template each otherwise)."""
-    if registration.session.is_cancelled:
+# Where the learner's own registration goes in a shared upcoming card: its link to cancel names it.
+CANCEL_URL_PLACEHOLDER = "\x00cancel-url\x00"
+
+
+def _cancel_link(session: Session) -> str:
+    """The link to cancel, under an upcoming card, with the URL left as a placeholder: all else in it (the title
+    read out to screen readers) is the session's, so it is kept with the card."""
+    if session.is_cancelled:
         return ""
     # The words the template said ("for <title>" read out to screen readers only), so the French stays.
     label = _('Cancel my registration<span class="visually-hidden"> for %(title)s</span>') % {
-        "title": conditional_escape(registration.session.title)
+        "title": conditional_escape(session.title)
     }
-    url = reverse("enrollment:cancel_registration", args=[registration.pk])
-    return format_html('<p><a href="{}">{}</a></p>', url, mark_safe(label))  # noqa: S308 (the title is escaped)
+    # The title is escaped; the placeholder has nothing to escape.
+    return format_html('<p><a href="{}">{}</a></p>', CANCEL_URL_PLACEHOLDER, mark_safe(label))  # noqa: S308
 
 
 def _upcoming_cards(registrations: list[Registration]) -> list[str]:
     """My learning's card of each upcoming session: its title, series, time and join link (or that it was
-    cancelled) are the same for every registrant, so rendered once per programme version and kept; only the link
-    to cancel, which names the learner's registration, is drawn for them."""
+    cancelled) are the same for every registrant, so rendered once per programme version and kept; only the URL
+    of the link to cancel, which names the learner's registration, is put in for them."""
     sessions = {_card_name(registration): registration.session for registration in registrations}
 
     def render_missing(names: list[str]) -> dict[str, str]:
         template = "enrollment/includes/upcoming_session.html"
-        return {name: render_to_string(template, {"session": sessions[name]}) for name in names}
+        return {
+            name: format_html(
+                '<li class="card">\n  {}{}\n</li>',
+                render_to_string(template, {"session": sessions[name]}),
+                _cancel_link(sessions[name]),
+            )
+            for name in names
+        }
 
     shared = programme_fragments(list(sessions), render_missing)
-    return [
-        format_html('<li class="card">\n  {}{}\n</li>', shared[_card_name(registration)], _cancel_link(registration))
-        for registration in registrations
-    ]
+    cards = []
+    for registration in registrations:
+        card = shared[_card_name(registration)]
+        if CANCEL_URL_PLACEHOLDER in card:
+            url = reverse("enrollment:cancel_registration", args=[registration.pk])
+            card = mark_safe(card.replace(CANCEL_URL_PLACEHOLDER, url))  # noqa: S308 (a URL of ours, no quotes)
+        cards.append(card)
+    return cards
 
 
 def _series_cards(enrollments: list[Enrollment]) -> list[tuple[Enrollment, str | None]]:
@@ -461,16 +475,16 @@ def _series_cards(enrollments: list[Enrollment]) -> list[tuple[Enrollment, str |
 
 def _parts_with_rows(user) -> dict[str, bool]:
     """Which of My learning's lists that most learners have nothing in (series joined, documents, requests to
-    join, case presentations) have rows: one query, so the empty ones cost none."""
-    lists = {
-        "enrollments": queries.shown_enrollments_of(user=user),
-        "documents": certificate_queries.documents_of(user=user),
-        "join_requests": join_queue.shown_requests_of(user=user),
-        "cases": case_queries.my_cases_of(user),
-    }
-    exists = {f"has_{name}": Exists(rows.order_by()) for name, rows in lists.items()}
-    row = get_user_model().objects.filter(pk=user.pk).values(**exists)[0]
-    return {name: row[f"has_{name}"] for name in lists}
+    join, case presentations) have rows: one query, so the empty ones cost none. Each list's question is written in
+    SQL beside its query (tests/enrollment/test_my_learning_sql.py holds each to the query's answer)."""
+    return sql_rows.any_rows(
+        {
+            "enrollments": queries.shown_enrollments_sql(user=user),
+            "documents": certificate_queries.documents_sql(user=user),
+            "join_requests": join_queue.shown_requests_sql(user=user),
+            "cases": case_queries.my_cases_sql(user),
+        }
+    )
 
 
 @login_required
