@@ -11,7 +11,6 @@ from django.db import connection
 from django.db.models import (
     Count,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -62,23 +61,29 @@ def pickable_sessions(*, series: Series, now: dt.datetime | None = None) -> list
 
 def with_seats_and_holdings(sessions: list[Session], *, user) -> list[Session]:
     """Each session with `seats_taken`, `seats_left` (None when unlimited) and `held` (the learner's registration
-    in it, or None), counted now: one query, for the seats change with every registration."""
-    rows = (
-        Registration.objects.filter(session__in=[session.pk for session in sessions])
-        .exclude(status=Registration.Status.CANCELLED)
-        .order_by()
-        .values("session_id")
-        .annotate(
-            taken=Count("pk", filter=Q(status=Registration.Status.REGISTERED)),
-            mine=Max("status", filter=Q(user=user)),
+    in it, or None), counted now: one query, for the seats change with every registration.
+
+    Written in SQL: the picker runs it on every visit, and the ORM took longer to build the grouped count than the
+    database to answer it (tests/enrollment/test_picker_sql.py holds it to the ORM's count)."""
+    counts = {}
+    if sessions:
+        table = connection.ops.quote_name(Registration._meta.db_table)
+        ids = [session.pk for session in sessions]
+        # The table name comes from the model; every value is a parameter.
+        sql = (
+            "SELECT session_id, COUNT(CASE WHEN status = %s THEN 1 END),"  # noqa: S608
+            " MAX(CASE WHEN user_id = %s THEN status END)"
+            f" FROM {table} WHERE session_id IN ({', '.join(['%s'] * len(ids))}) AND status <> %s"
+            " GROUP BY session_id"
         )
-    )
-    counts = {row["session_id"]: row for row in rows} if sessions else {}
+        params = [Registration.Status.REGISTERED.value, user.pk, *ids, Registration.Status.CANCELLED.value]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            counts = {session_id: (taken, mine) for session_id, taken, mine in cursor.fetchall()}
     for session in sessions:
-        row = counts.get(session.pk, {})
-        session.seats_taken = row.get("taken", 0)
-        session.seats_left = None if session.capacity is None else max(0, session.capacity - session.seats_taken)
-        mine = row.get("mine")
+        taken, mine = counts.get(session.pk, (0, None))
+        session.seats_taken = taken
+        session.seats_left = None if session.capacity is None else max(0, session.capacity - taken)
         session.held = None if mine is None else Registration(session_id=session.pk, user_id=user.pk, status=mine)
     return sessions
 
@@ -91,8 +96,27 @@ def registrations_in_series(*, user, series: Series) -> dict[int, Registration]:
     return {registration.session_id: registration for registration in registrations}
 
 
+@cache
+def _enrollment_query() -> tuple[str, list[Columns]]:
+    enrollment = Columns.of(Enrollment, "e", [field.attname for field in Enrollment._meta.concrete_fields])
+    # Table and column names come from the model; the learner and the series are parameters.
+    sql = (
+        f"SELECT {enrollment.select()} FROM {enrollment.table} e"  # noqa: S608
+        f" WHERE {enrollment.column('user_id')} = %s AND {enrollment.column('series_id')} = %s"
+        f" ORDER BY {enrollment.column('id')} LIMIT 1"
+    )
+    return sql, [enrollment]
+
+
 def enrollment_for(*, user, series: Series) -> Enrollment | None:
-    return Enrollment.objects.filter(user=user, series=series).first()
+    """The learner's enrollment in the series, if any: what `Enrollment.objects.filter(user=…, series=…).first()`
+    gives, written in SQL because the picker and the enroll page ask it on every visit
+    (tests/enrollment/test_picker_sql.py)."""
+    sql, parts = _enrollment_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, series.pk])
+        rows = cursor.fetchall()
+    return instances(rows, parts)[0][0] if rows else None
 
 
 def waitlist_position(model, *, within: str) -> Subquery:
