@@ -105,11 +105,5 @@ def queue_join_request_notices() -> int:
     ).select_related("user")
     for membership in memberships.order_by("pk"):
         managers[membership.hub_id].append(membership.user)
-    messages = [_message(queue, manager) for queue in queues for manager in managers[queue.hub.pk]]
-    announced = set(
-        OutboundEmail.objects.filter(idempotency_key__in=[message.idempotency_key for message in messages]).values_list(
-            "idempotency_key", flat=True
-        )
-    )
-    # Rendered only for the managers not told yet; the outbox's unique key settles a beat running twice at once.
-    return queue_bulk(messages=[message for message in messages if message.idempotency_key not in announced])
+    # queue_bulk renders only the emails whose keys are new: managers already told cost nothing but their key.
+    return queue_bulk(messages=[_message(queue, manager) for queue in queues for manager in managers[queue.hub.pk]])

@@ -9,7 +9,7 @@ this app knows no domain.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -36,18 +36,6 @@ class EmailToQueue:
     context: dict[str, Any]
     attachments: Sequence[Attachment] = ()
     headers: dict[str, str] | None = field(default=None)
-
-
-@dataclass(frozen=True)
-class DeferredToQueue:
-    """One email of a fan-out rendered at delivery: the same arguments `queue_deferred` takes."""
-
-    to: str
-    language: str
-    kind: str
-    idempotency_key: str
-    renderer: str
-    data: dict[str, Any]
 
 
 def _check_kind(kind: str) -> None:
@@ -135,11 +123,16 @@ def queue_deferred(
     """
     _check_kind(kind)
     deferred.check(renderer)
-    row = _deferred_row(
-        DeferredToQueue(
-            to=to, language=language, kind=kind, idempotency_key=idempotency_key, renderer=renderer, data=data
-        ),
-        now=timezone.now(),
+    now = timezone.now()
+    row = OutboundEmail(
+        recipient=to,
+        language=language,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        renderer=renderer,
+        render_data=data,
+        created_at=now,
+        next_attempt_at=now + sweep_grace(),
     )
     new_id = _insert_unless_present(row)
     if new_id is not None:
@@ -203,7 +196,7 @@ def queue_bulk(*, messages: Sequence[EmailToQueue]) -> int:
 
     Returns how many rows were written.
     """
-    return _insert_new(messages, build=_build_row)
+    return _insert_new(messages)
 
 
 # What `queue_deferred_select` reads from each row of its query; the other columns are the same for every row.
@@ -250,21 +243,8 @@ def queue_deferred_select(*, rows: QuerySet, kind: str, renderer: str) -> int:
     return len(ids)
 
 
-def _deferred_row(message: DeferredToQueue, *, now) -> OutboundEmail:
-    return OutboundEmail(
-        recipient=message.to,
-        language=message.language,
-        kind=message.kind,
-        idempotency_key=message.idempotency_key,
-        renderer=message.renderer,
-        render_data=message.data,
-        created_at=now,
-        next_attempt_at=now + sweep_grace(),
-    )
-
-
-def _insert_new(messages: Sequence, *, build: Callable[..., OutboundEmail]) -> int:
-    """The rows `build` makes of `messages` whose keys are new, in one INSERT per thousand; delivered after commit.
+def _insert_new(messages: Sequence[EmailToQueue]) -> int:
+    """The rows of `messages` whose keys are new, rendered, in one INSERT per thousand; delivered after commit.
 
     Returns how many rows were written.
     """
@@ -277,7 +257,7 @@ def _insert_new(messages: Sequence, *, build: Callable[..., OutboundEmail]) -> i
         if message.idempotency_key in existing or message.idempotency_key in seen:
             continue
         seen.add(message.idempotency_key)
-        rows.append(build(message, now=now))
+        rows.append(_build_row(message, now=now))
     if not rows:
         return 0
     # ignore_conflicts: a concurrent writer of the same key wins quietly (ON CONFLICT DO NOTHING).
