@@ -230,10 +230,11 @@ def queue_deferred_select(*, rows: QuerySet, kind: str, renderer: str) -> int:
         values.append("%s")
         params.append(model_field.get_db_prep_save(value, connection))
     query_sql, query_params = rows.values(*SELECTED_COLUMNS).query.sql_with_params()
-    # Only quoted names and the caller's compiled query are spliced in; every value is a parameter.
+    # Only quoted names and the caller's compiled query are spliced in; every value is a parameter. SQLite reads
+    # "ON" after a bare FROM as a join's, so the SELECT has a WHERE (as its documentation on upserts asks).
     sql = (
         f"INSERT INTO {quote(OutboundEmail._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
-        f"SELECT {', '.join(values)} FROM ({query_sql}) AS q "
+        f"SELECT {', '.join(values)} FROM ({query_sql}) AS q WHERE true "
         f"ON CONFLICT DO NOTHING RETURNING {quote(OutboundEmail._meta.pk.column)}"
     )
     with connection.cursor() as cursor:

@@ -14,6 +14,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.postgres  # row locks and the one-round-trip seat count are PostgreSQL's
 def test_the_sessions_are_locked_in_key_order_as_whole_rows():
     series = factories.SeriesFactory()
     later = factories.SessionFactory(series=series, title="Later", capacity=5, days_from_now=9)
@@ -44,6 +45,7 @@ def test_only_held_seats_are_counted_per_session():
     assert locks.seats_taken([]) == {}
 
 
+@pytest.mark.postgres  # row locks and the one-round-trip seat count are PostgreSQL's
 def test_the_series_is_locked_as_a_whole_row():
     series = factories.SeriesFactory(title="Palliative Care", capacity=12)
 

@@ -28,6 +28,7 @@ def _sessions(series):
     return list(series.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at"))
 
 
+@pytest.mark.postgres  # row locks and the one-round-trip seat count are PostgreSQL's
 def test_a_submission_counts_seats_once_and_only_under_the_lock(client, clinician, psw):
     first, second, _third = _sessions(psw)
     factories.RegistrationFactory(session=first)
@@ -79,6 +80,7 @@ def test_a_refused_submission_redraws_the_picker_with_seats_held_and_the_reason(
     assert Registration.objects.filter(user=clinician).count() == 1
 
 
+@pytest.mark.postgres  # row locks and the one-round-trip seat count are PostgreSQL's
 def test_the_service_uses_the_enrollment_its_caller_read(clinician, psw, django_assert_num_queries):
     first, _second, _third = _sessions(psw)
     enrollment = factories.EnrollmentFactory(user=clinician, series=psw)
