@@ -1,8 +1,9 @@
 """The account's own emails about its data: the export is ready, the deletion is scheduled, the deletion is done."""
 
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import translation
 
+from core.formatting import format_written_date
 from core.links import absolute
 from notifications.models import OutboundEmail
 from notifications.outbox import queue_email
@@ -14,7 +15,7 @@ def _context(user) -> dict:
 
 def _date(user, moment) -> str:
     with translation.override(user.preferred_language):
-        return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+        return format_written_date(moment)
 
 
 def data_export_ready(*, export) -> None:

@@ -5,11 +5,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import personal_data
+from core.formatting import format_written_date
 
 from . import privacy
 from .forms import DeleteAccountForm
@@ -69,7 +69,7 @@ def delete_account(request):
             messages.success(
                 request,
                 _("Your account will be deleted on %(date)s. Sign in before then to keep it.")
-                % {"date": formats.date_format(timezone.localtime(due), "DATE_FORMAT")},
+                % {"date": format_written_date(due)},
             )
         return redirect("home")
     context = {

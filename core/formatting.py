@@ -25,7 +25,7 @@ from decimal import Decimal
 
 import nh3
 from django.conf import settings
-from django.utils import dateformat, timezone, translation
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext, pgettext
@@ -128,6 +128,16 @@ def format_date(value: dt.datetime | dt.date) -> str:
     if isinstance(value, dt.datetime):
         value = _local(value)
     return dateformat.format(value, _first_of_month(value, pgettext("long date with weekday", "l, F j, Y")))
+
+
+def format_written_date(value: dt.datetime | dt.date | None, pattern: str = "DATE_FORMAT") -> str:
+    """What Django's `date` filter writes for a named format ("DATE_FORMAT") or a pattern, in the active time
+    zone, with the first of the month as French writes it: "1er décembre 2026", not "1 décembre 2026"."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value)
+    return dateformat.format(value, _first_of_month(value, formats.get_format(pattern)))
 
 
 def format_day_month_year(value: dt.datetime | dt.date) -> str:

@@ -11,6 +11,7 @@ from core.formatting import (
     format_session_when,
     format_time,
     format_time_range,
+    format_written_date,
     programme_time,
     prose_html,
     sanitize_html,
@@ -35,6 +36,12 @@ def time_range(session) -> str:
 def long_date(value) -> str:
     """{{ value|long_date }}: "Thursday, March 10, 2022" in the active time zone."""
     return format_date(value) if value else ""
+
+
+@register.filter
+def written_date(value, pattern="DATE_FORMAT") -> str:
+    """{{ value|written_date:"DATE_FORMAT" }}: Django's `date` filter, with "1er décembre" in French."""
+    return format_written_date(value, pattern)
 
 
 @register.filter
