@@ -83,6 +83,33 @@ def test_pages_reflow_on_a_small_phone_without_sideways_scrolling(page, browser_
     assert not too_wide, "pages that scroll sideways on a phone:\n  " + "\n  ".join(too_wide)
 
 
+def _too_wide(page, pages: list[Page]) -> list[str]:
+    found = []
+    for entry in pages:
+        page.goto(entry.url)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            found.append(f"{entry.name}: {overflow}px wider than the screen")
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_signed_in_pages_reflow_on_a_small_phone_and_tables_scroll_in_their_own_box(page, sign_in, language):
+    """A wide table (a hub's spokes, its members) scrolls sideways inside its box; the page itself never does,
+    not even through the words hidden for screen readers in its links ("Edit<hidden> Birch Bay…</hidden>")."""
+    programme = build_programme()
+    for person in (programme.clinician, programme.manager):
+        person.preferred_language = language
+        person.save(update_fields=["preferred_language"])
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in(programme.clinician)
+    too_wide = _too_wide(page, clinician_pages(programme))
+    page.context.clear_cookies()
+    sign_in(programme.manager)
+    too_wide += _too_wide(page, manager_pages(programme))
+    assert not too_wide, "pages that scroll sideways on a phone:\n  " + "\n  ".join(too_wide)
+
+
 def test_the_check_catches_what_it_must(page):
     """The gate is not vacuous: an unlabelled field and an image without text are reported."""
     page.set_content('<!DOCTYPE html><html lang="en"><body><main><img src="x.png"><input></main></body></html>')
