@@ -164,3 +164,23 @@ def test_a_french_manager_reads_it_in_french_with_the_series_title_in_french(
         notice.body_text.index("- Cercle du deuil\n  1 demande")
     )
     assert "Examiner les demandes" in notice.body_html
+
+
+@pytest.mark.parametrize(
+    "language, subject, sentence",
+    [
+        ("en", "1 request to join is waiting for approval", "A health care professional asked to join a series of"),
+        ("fr", "1 demande d’adhésion attend votre approbation", "Une personne professionnelle de la santé a demandé"),
+    ],
+)
+def test_one_request_is_announced_in_the_singular(client, settings, hub, series, alice, language, subject, sentence):
+    manager = factories.UserFactory(email="lone@example.org", first_name="Lou", preferred_language=language)
+    factories.HubMembershipFactory(hub=hub, user=manager, role="manager")
+    _ask(client, alice, series)
+
+    _beat(settings)
+
+    (notice,) = _notices_to(manager.email)
+    assert subject in notice.subject
+    assert sentence in notice.body_text and sentence in notice.body_html
+    assert "professionals asked" not in notice.body_text and "Des professionnels" not in notice.body_text
