@@ -7,7 +7,8 @@ Run after `make bench` or `tests/bench/burst.py` (their database stays for inspe
     .venv/bin/python tests/bench/profile_register.py --learners 200 --seats 20
 
 Makes an open series with one session of `--seats` seats and `--learners` learners signed in as burst.py signs
-them in (a session made directly), then each learner POSTs the session picker once, one after another, through
+them in (a session made directly), each of whom opens the picker first (not measured, as in burst.py), then each
+learner POSTs the session picker once, one after another, through
 the whole WSGI handler and middleware (Django's test client with the learner's cookies): the first `--seats`
 take a seat, the rest the waitlist, as in a burst. Prints the queries of one seated and one waitlisted POST,
 the time the session row is locked (from the SELECT … FOR UPDATE to the end of COMMIT), the CPU each POST costs
@@ -93,11 +94,20 @@ def main() -> int:
 
     browser = Client(headers={"accept-language": "en"}, enforce_csrf_checks=True)  # its middleware loaded once
 
-    def post():
+    def sign_in(cookie: str):
         browser.cookies.clear()
-        for part in next(cookies).split("; "):
+        for part in cookie.split("; "):
             key, value = part.split("=", 1)
             browser.cookies[key] = value
+
+    # Each learner has the picker open before posting it, as in burst.py (a browser must, to post its form).
+    for cookie in burst.cookies:
+        sign_in(cookie)
+        if (status := browser.get(path).status_code) != 200:
+            sys.exit(f"the picker answered {status}")
+
+    def post():
+        sign_in(next(cookies))
         response = browser.post(path, urllib.parse.urlencode(body), content_type="application/x-www-form-urlencoded")
         if response.status_code != 302 or "/register/done/" not in response["Location"]:
             sys.exit(f"POST answered {response.status_code} {response.get('Location', '')}")

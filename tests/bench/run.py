@@ -229,12 +229,18 @@ def load_data() -> dict:
     }
 
 
-def prepare_bursts() -> list[bursts.Burst]:
-    """The two bursts: 500 learners on 50 seats (sync workers), 120 on 20 (threaded workers)."""
+def prepare_bursts(suffix: str = "") -> list[bursts.Burst]:
+    """The two bursts: 500 learners on 50 seats (sync workers), 120 on 20 (threaded workers); `suffix` names
+    their series and learners apart from an earlier run's in the same database."""
     return [
-        bursts.prepare_burst(name="burst", label=f"{WORKERS} sync workers", users=BURST_USERS, seats=BURST_SEATS),
         bursts.prepare_burst(
-            name="small-burst", label="4 workers × 4 threads", users=SMALL_BURST_USERS, seats=SMALL_BURST_SEATS
+            name=f"burst{suffix}", label=f"{WORKERS} sync workers", users=BURST_USERS, seats=BURST_SEATS
+        ),
+        bursts.prepare_burst(
+            name=f"small-burst{suffix}",
+            label="4 workers × 4 threads",
+            users=SMALL_BURST_USERS,
+            seats=SMALL_BURST_SEATS,
         ),
     ]
 
@@ -248,7 +254,7 @@ def fire_bursts(prepared: list[bursts.Burst]) -> list[bursts.BurstFigures]:
         print(f"bench: registration burst, {burst.label}", flush=True)
         server = start_gunicorn(workers=workers)
         try:
-            figures.append(bursts.fire(burst, port=PORT))
+            figures.append(bursts.fire(burst, port=PORT, server_pid=server.pid))
         finally:
             stop(server)
     return figures
