@@ -154,6 +154,24 @@ def with_registration_facts(queryset: QuerySet[Series]) -> QuerySet[Series]:
     )
 
 
+def with_programme_facts(queryset: QuerySet[Series]) -> QuerySet[Series]:
+    """The fact of `with_registration_facts` that moves only with the programme (the end of the series' last
+    session, which a session edit changes): a row read this way may be kept per programme version, and
+    `count_active_enrollments` adds the other fact when it is used."""
+    return queryset.annotate(last_session_ends_at=_last_session_end_subquery("pk"))
+
+
+def count_active_enrollments(series: Series) -> Series:
+    """The fact of `with_registration_facts` that moves with every join, read now, on a series read with
+    `with_programme_facts`: counted only where it decides something (a series with a capacity), else None (not
+    counted: unlimited places are never full), which `registration_state` reads as `with_registration_facts`'
+    count."""
+    series.active_enrollment_count = (
+        None if series.capacity is None else Enrollment.objects.filter(series_id=series.pk).active().count()
+    )
+    return series
+
+
 def with_series_registration_facts(queryset: QuerySet[Session]) -> QuerySet[Session]:
     """The same facts for the series of each row of a Session queryset; `attach_series_facts` moves them over."""
     return queryset.annotate(

@@ -31,7 +31,7 @@ from .credits import credit_summary, learner_series_credits
 from .forms import EnrollmentKeyForm, RegistrationForm, blank_key_form
 from .key_limits import begin_key_guess
 from .models import Enrollment, Registration
-from .registration import registration_state, with_registration_facts
+from .registration import count_active_enrollments, registration_state, with_programme_facts, with_registration_facts
 from .visibility import may_see_all_of
 
 PENDING_KEY = "enrollment:pending-key"
@@ -233,19 +233,43 @@ def _shared_published_series(request, slug: str) -> Series:
     return series
 
 
-def _picker_sessions(series: Series, user) -> list[Session]:
-    """The sessions left to pick, as every learner sees them (kept: titles and times written out), with the seats
-    taken and what this learner holds counted now."""
+def _posted_series(request, slug: str) -> Series:
+    """`_published_series` as a register POST reads it: the row with its hub and the end of its last session kept
+    per programme version (a burst of learners posts the same series at once, and that reading was a quarter of
+    each POST's CPU), the enrollment count, which every join moves, read now where it counts (a capacity)."""
+
+    def read():
+        return (
+            with_programme_facts(Series.objects.select_related("hub"))
+            .filter(slug=slug, status=Series.Status.PUBLISHED)
+            .first()
+        )
+
+    series = programme_value(f"register:series:{slug}", read)
+    if series is None or not may_see_all_of(request.user, series):
+        raise Http404("No such series.")
+    return count_active_enrollments(series)
+
+
+def _sessions_left(series: Series) -> list[Session]:
+    """The sessions left to pick, as every learner sees them (kept per programme version: titles and times written
+    out), without one that has begun since they were read."""
     now = timezone.now()
-    shown = programme_value(f"picker:sessions:{series.pk}", lambda: queries.pickable_sessions(series=series))
+    kept = programme_value(f"picker:sessions:{series.pk}", lambda: queries.pickable_sessions(series=series))
     # Kept for up to PUBLIC_PAGE_CACHE_SECONDS: a session that has started since is no longer offered.
-    return queries.with_seats_and_holdings([session for session in shown if session.starts_at > now], user=user)
+    return [session for session in kept if session.starts_at > now]
+
+
+def _picker_sessions(series: Series, user) -> list[Session]:
+    """The sessions left to pick (`_sessions_left`), with the seats taken and what this learner holds counted now."""
+    return queries.with_seats_and_holdings(_sessions_left(series), user=user)
 
 
 def _submittable_sessions(series: Series) -> list[Session]:
-    """What a submitted pick is checked against: the sessions one can still pick, read now, with their series
+    """What a submitted pick is checked against: the sessions left to pick as the picker shows them
+    (`_sessions_left`: a session staff cancel or move is no longer picked once they save it), with their series
     (the service reads its registration state from it)."""
-    sessions = queries.pickable_sessions(series=series)
+    sessions = _sessions_left(series)
     for session in sessions:
         session.series = series
     return sessions
@@ -257,7 +281,7 @@ def register(request, slug):
     """Pick sessions of a series; consent on the first registration."""
     # With the facts the registration state is computed from: the view and the services it calls read them once.
     # The form shown (GET) reads what every learner sees from the programme's cache.
-    series = _published_series(request, slug) if request.method == "POST" else _shared_published_series(request, slug)
+    series = _posted_series(request, slug) if request.method == "POST" else _shared_published_series(request, slug)
     context = {"series": series}
     availability = registration_state(series)
     if not availability.takes_registrations:
