@@ -22,7 +22,7 @@ from ..registration import registration_state
 from . import locks
 from .enrollments import (
     ensure_self_service,
-    join_locked,
+    join_open_locked,
     promote_enrollments_from_waitlist,
     promote_enrollments_locked,
 )
@@ -97,7 +97,7 @@ def register(
         # only the places, the seat count, the registration rows and one outbox INSERT per email (rendered at
         # delivery) happen under the locks, series first, then sessions (the package's lock order).
         for series in sorted(joining, key=lambda series: series.pk):
-            if join_locked(user=user, series=series, notify=False, now=now).status == Enrollment.Status.WAITLISTED:
+            if join_open_locked(user=user, series=series, now=now).status == Enrollment.Status.WAITLISTED:
                 break  # the place on the series' waitlist is kept (committed), and no seat is taken
         else:
             return _take_seats(user=user, sessions=sessions, now=now)

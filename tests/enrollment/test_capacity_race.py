@@ -66,23 +66,26 @@ def _widen_window(monkeypatch, name):
 
 
 @contextlib.contextmanager
-def _slow_registration_inserts():
-    """Sleep in the database before each registration row is inserted: after the seats were counted."""
+def _slow_inserts(table):
+    """Sleep in the database before each row of `table` is inserted: after the seats (or places) were counted."""
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE FUNCTION race_test_pause() RETURNS trigger LANGUAGE plpgsql AS "
             f"$$ BEGIN PERFORM pg_sleep({WINDOW_SECONDS}); RETURN NEW; END $$"
         )
         cursor.execute(
-            "CREATE TRIGGER race_test_pause BEFORE INSERT ON enrollment_registration "
-            "FOR EACH ROW EXECUTE FUNCTION race_test_pause()"
+            f"CREATE TRIGGER race_test_pause BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION race_test_pause()"
         )
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER race_test_pause ON enrollment_registration")
+            cursor.execute(f"DROP TRIGGER race_test_pause ON {table}")
             cursor.execute("DROP FUNCTION race_test_pause()")
+
+
+def _slow_registration_inserts():
+    return _slow_inserts("enrollment_registration")
 
 
 def _without_session_lock(monkeypatch):
@@ -92,7 +95,10 @@ def _without_session_lock(monkeypatch):
 
 
 def _without_series_lock(monkeypatch):
+    """The series lock's SELECT without FOR UPDATE, wherever it is sent (alone, or with the place it guards)."""
     monkeypatch.setattr(locks, "lock_series", lambda series_id: Series.objects.get(pk=series_id))
+    with_lock = locks._series_lock_sql
+    monkeypatch.setattr(locks, "_series_lock_sql", lambda: with_lock().removesuffix(" FOR UPDATE"))
 
 
 def _session_race():
@@ -126,6 +132,48 @@ def _series_race():
     active = Enrollment.objects.filter(series=series, status=Enrollment.Status.ACTIVE).count()
     waitlisted = Enrollment.objects.filter(series=series, status=Enrollment.Status.WAITLISTED).count()
     return active, waitlisted
+
+
+def _joining_race():
+    """Forty learners register in an open series of five places they have not joined: each joins it on the way."""
+    series = factories.SeriesFactory(capacity=SEATS)
+    session = factories.SessionFactory(series=series, capacity=None)
+    users = factories.UserFactory.create_batch(RACERS, verified=False)
+
+    def register(user):
+        with contextlib.suppress(services.EnrollmentError):  # the series' waitlist: "this series is full"
+            services.register(
+                user=user, sessions=[Session.objects.select_related("series").get(pk=session.pk)], consent=True
+            )
+
+    with _slow_inserts("enrollment_enrollment"):
+        _race(register, users)
+    active = Enrollment.objects.filter(series=series, status=Enrollment.Status.ACTIVE).count()
+    waitlisted = Enrollment.objects.filter(series=series, status=Enrollment.Status.WAITLISTED).count()
+    seated = Registration.objects.filter(session=session, status=Registration.Status.REGISTERED).count()
+    return active, waitlisted, seated
+
+
+def test_forty_learners_joining_five_places_on_the_way_to_a_seat_never_overbook():
+    active, waitlisted, seated = _joining_race()
+
+    print(f"\njoining race with lock: {RACERS} threads, {SEATS} places -> {active} enrolled, {waitlisted} waitlisted")
+    assert (active, waitlisted) == (SEATS, RACERS - SEATS)
+    assert seated == SEATS  # a seat only for those who got a place
+
+
+def test_the_joining_race_overbooks_without_the_series_lock(monkeypatch):
+    _without_series_lock(monkeypatch)
+
+    outcomes = []
+    for _round in range(3):
+        active, _waitlisted, _seated = _joining_race()
+        outcomes.append(active)
+        if active > SEATS:
+            break
+
+    print(f"\njoining race without lock: {RACERS} threads, {SEATS} places -> enrolled per round {outcomes}")
+    assert max(outcomes) > SEATS, f"expected overbooking without the lock, got {outcomes}"
 
 
 def test_forty_learners_racing_for_five_session_seats_never_overbook():

@@ -92,3 +92,52 @@ def test_seats_are_taken_under_the_lock_where_the_learner_has_no_row_and_left_wh
     lock, insert = queries.captured_queries[0]["sql"].split("; ")
     assert lock.endswith("FOR UPDATE") and insert.startswith('INSERT INTO "enrollment_registration"')
     assert locks.take_seats(user_id=learner.pk, session_ids=[], now=now) == {}
+
+
+@pytest.mark.postgres
+def test_a_place_is_taken_under_the_lock_where_the_learner_has_no_row_and_left_where_they_have_one():
+    from enrollment.models import Enrollment
+    from enrollment.services.enrollments import take_place_locked
+
+    series = factories.SeriesFactory(capacity=2)
+    factories.EnrollmentFactory(series=series)  # one place held
+    factories.EnrollmentFactory(series=series, status=Enrollment.Status.WAITLISTED)  # a waitlist place is not one
+    factories.EnrollmentFactory(series=series, status=Enrollment.Status.WITHDRAWN)  # nor a withdrawn one
+    withdrawn = factories.EnrollmentFactory(series=series, status=Enrollment.Status.WITHDRAWN)
+    first, second = factories.UserFactory.create_batch(2)
+    now = timezone.now()
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        taken = locks.join_series(user_id=first.pk, series_id=series.pk, now=now)
+    with transaction.atomic():
+        waiting = locks.join_series(user_id=second.pk, series_id=series.pk, now=now)
+        kept = locks.join_series(user_id=withdrawn.user_id, series_id=series.pk, now=now)
+
+    rows = {row.user_id: row for row in Enrollment.objects.filter(series=series)}
+    assert taken == (rows[first.pk].pk, Enrollment.Status.ACTIVE)
+    assert waiting == (rows[second.pk].pk, Enrollment.Status.WAITLISTED)
+    assert kept is None and rows[withdrawn.user_id].status == Enrollment.Status.WITHDRAWN
+    assert rows[first.pk].waitlisted_at is None and rows[second.pk].waitlisted_at == now
+    assert rows[first.pk].enrolled_at == now and rows[first.pk].key_id is None
+    # The same statuses the ORM's way gives from the same rows.
+    Enrollment.objects.filter(user__in=[first, second]).delete()
+    for user, expected in ((first, Enrollment.Status.ACTIVE), (second, Enrollment.Status.WAITLISTED)):
+        with transaction.atomic():
+            plain = take_place_locked(user=user, series=locks.lock_series(series.pk), enrollment=None, now=now)
+        assert plain.status == expected
+    assert len(queries) == 1
+    lock, insert = queries.captured_queries[0]["sql"].split("; ")
+    assert lock.startswith('SELECT * FROM "series_series"') and lock.endswith("FOR UPDATE")
+    assert insert.startswith('INSERT INTO "enrollment_enrollment"')
+
+
+@pytest.mark.postgres
+def test_a_series_without_a_capacity_always_has_a_place():
+    series = factories.SeriesFactory(capacity=None)
+    factories.EnrollmentFactory.create_batch(3, series=series)
+    learner = factories.UserFactory()
+
+    with transaction.atomic():
+        written = locks.join_series(user_id=learner.pk, series_id=series.pk, now=timezone.now())
+
+    assert written is not None and written[1] == "active"

@@ -44,12 +44,14 @@ def test_a_submission_counts_seats_once_and_only_under_the_lock(client, clinicia
     statements = [query["sql"] for query in queries.captured_queries]
     # The user (authentication); the series with its registration facts; the learner's enrollment; the sessions one
     # can pick (no seat counts). Then one transaction (a savepoint here, in a request a transaction of its own):
-    # consent stored; the open series joined on the way (locked, the enrollment read again under the lock,
-    # inserted); the session locked and, in the same round trip, its seats counted and the registration inserted;
-    # its email inserted (the email's id returned, not looked up after commit); released. The summary's picks
-    # ride in the redirect's address: nothing is written after the transaction.
-    assert len(statements) == 12, "\n".join(sql[:100] for sql in statements)
+    # consent stored; the open series joined on the way (locked and, in the same round trip, its places counted and
+    # the enrollment inserted); the session locked and, in the same round trip, its seats counted and the
+    # registration inserted; its email inserted (the email's id returned, not looked up after commit); released.
+    # The summary's picks ride in the redirect's address: nothing is written after the transaction.
+    assert len(statements) == 10, "\n".join(sql[:100] for sql in statements)
     series_lock = next(n for n, sql in enumerate(statements) if "FOR UPDATE" in sql and '"series_series"' in sql)
+    lock, join = statements[series_lock].split("; ")
+    assert lock.endswith("FOR UPDATE") and join.startswith('INSERT INTO "enrollment_enrollment"')
     seats = [n for n, sql in enumerate(statements) if "COUNT(" in sql and '"enrollment_registration"' in sql]
     assert len(seats) == 1 and series_lock < seats[0]
     lock, count = statements[seats[0]].split("; ")
