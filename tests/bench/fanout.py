@@ -8,13 +8,17 @@ French): `outreach.mailings.fan_out()`, the task's production path, in batches o
 `echo_bench_fanout_<random>` on DATABASE_URL's server, then, in a child process set up against it:
 
 1. bulk-creates one ended session with a published recording and FANOUT_REGISTRANTS (10,000) registrants;
-2. starts an aiosmtpd sink on a free loopback port and `celery -A echo_portal worker` (prefork,
+2. starts an SMTP sink on a free loopback port (tests/bench/smtp_sink.py, which offers PIPELINING as relays do
+   and checks every message; FANOUT_SINK=aiosmtpd for the sink the tests use, which costs the machine ~1 ms
+   of CPU a message, more than the worker's delivery) and `celery -A echo_portal worker` (prefork,
    FANOUT_CONCURRENCY=4) on a Redis queue of its own (FANOUT_BROKER_URL, default redis://127.0.0.1:6379/3);
 3. runs the production path, `enrollment.recordings.queue_recording_followups()` (one INSERT … SELECT,
    `queue_deferred_select`, per 1,000 rows, each batch published after its commit), timing the rows queued per second;
 4. waits until every row is sent (or FANOUT_TIMEOUT seconds) and counts, by the X-Echo-Idempotency-Key
    header, messages the sink received more than once (duplicates) and never (losses); prints the CPU time the
-   worker's processes used, which depends far less on the machine's other load than the wall-clock figures.
+   worker's processes used, which depends far less on the machine's other load than the wall-clock figures, and
+   the CPU each part used from the start of queueing to the last email sent (`tests/bench/cpu_meter.py`): the
+   worker, the producer, the sink, PostgreSQL's backends and background processes, the broker's Redis.
 
 Figures are printed and returned, never asserted. The database is dropped at the end.
 """
@@ -38,6 +42,8 @@ REGISTRANTS = int(os.environ.get("FANOUT_REGISTRANTS", "10000"))
 KIND = os.environ.get("FANOUT_KIND", "recording")
 CONCURRENCY = int(os.environ.get("FANOUT_CONCURRENCY", "4"))
 TIMEOUT = float(os.environ.get("FANOUT_TIMEOUT", "600"))
+# The relay's stand-in: "fast" (tests/bench/smtp_sink.py) or "aiosmtpd" (what the tests use; ~1 ms of CPU a message).
+SINK = os.environ.get("FANOUT_SINK", "fast")
 BROKER_URL = os.environ.get("FANOUT_BROKER_URL", "redis://127.0.0.1:6379/3")
 # A name of this run's own: two runs at once (make bench and this file alone) must not drop each other's data.
 DATABASE_NAME = f"echo_bench_fanout_{secrets.token_hex(4)}"
@@ -208,6 +214,45 @@ class CountingSink:
         return "250 Message accepted for delivery"
 
 
+def _cpu_meter(*, worker_pid: int, sink_thread):
+    """What each part of the run costs between `start()` and `spent()`: the worker's processes, this process's
+    threads (the producer and the sink), PostgreSQL's backends on this database and its own background processes,
+    the broker's Redis server (all of it: it may serve others too) and how many commands it ran."""
+    import threading
+
+    import redis
+    from django.db import connection
+
+    from tests.bench import cpu_meter
+
+    def backends(where: str) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT pid FROM pg_stat_activity WHERE {where}")  # noqa: S608 - fixed text below
+            return [pid for (pid,) in cursor.fetchall()]
+
+    broker = redis.Redis.from_url(BROKER_URL)
+    meter = cpu_meter.CpuMeter()
+    meter.tree("worker (celery and its pool)", worker_pid)
+    meter.threads("producer and polling (this process's main thread)", lambda: [threading.main_thread().native_id])
+    meter.threads("SMTP sink (this process's sink thread)", lambda: [sink_thread.native_id])
+    meter.processes(
+        "PostgreSQL backends of this database",
+        lambda: backends("datname = current_database() AND backend_type = 'client backend'"),
+    )
+    meter.processes(
+        "PostgreSQL background processes (WAL, checkpoints, autovacuum: shared)",
+        lambda: backends("backend_type <> 'client backend'"),
+    )
+    meter.counter(
+        "broker Redis server (all its clients)",
+        lambda: sum(
+            float(value) for key, value in broker.info("cpu").items() if key in {"used_cpu_sys", "used_cpu_user"}
+        ),
+    )
+    meter.counter("broker Redis commands (count)", lambda: broker.info("stats")["total_commands_processed"])
+    return meter
+
+
 def _child() -> None:
     import django
 
@@ -222,6 +267,7 @@ def _child() -> None:
     from echo_portal.celery import app
     from enrollment.recordings import queue_recording_followups
     from notifications.models import OutboundEmail
+    from tests.bench.smtp_sink import SinkServer
     from tests.notifications.outbox_support import WorkerProcess, free_port, worker_env
 
     call_command("migrate", verbosity=0)
@@ -241,10 +287,15 @@ def _child() -> None:
 
     queue = f"echo-bench-fanout-{uuid.uuid4().hex[:8]}"
     app.conf.task_default_queue = queue
-    sink = CountingSink()
     port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port, ready_timeout=5)
-    controller.start()
+    if SINK == "aiosmtpd":
+        sink = CountingSink()
+        controller = Controller(sink, hostname="127.0.0.1", port=port, ready_timeout=5)
+        controller.start()
+        sink_thread, stop_sink = controller._thread, controller.stop
+    else:
+        server = SinkServer(port=port).start()
+        sink, sink_thread, stop_sink = server.received, server.thread, server.stop
     worker = WorkerProcess(
         worker_env(database_url=os.environ["DATABASE_URL"], broker=BROKER_URL, queue=queue, smtp_port=port),
         queue=queue,
@@ -256,6 +307,8 @@ def _child() -> None:
             connection.default_channel.queue_declare(queue=queue, durable=True, auto_delete=False)
         time.sleep(3)
 
+        meter = _cpu_meter(worker_pid=worker.process.pid, sink_thread=sink_thread)
+        meter.start()
         started = time.monotonic()
         queued = produce()
         queued_at = time.monotonic()
@@ -268,10 +321,11 @@ def _child() -> None:
                 break
             time.sleep(0.2)
         finished = time.monotonic()
+        machine_cpu = meter.spent()
         time.sleep(1)  # anything late (a duplicate) would show now
     finally:
         worker.stop()
-        controller.stop()
+        stop_sink()
         with app.connection_for_write() as connection:
             connection.default_channel.queue_delete(queue)
 
@@ -282,7 +336,7 @@ def _child() -> None:
     own_usage = resource.getrusage(resource.RUSAGE_SELF)
     worker_cpu = worker_usage.ru_utime + worker_usage.ru_stime
     expected = set(OutboundEmail.objects.values_list("idempotency_key", flat=True))
-    received = Counter(sink.received)
+    received = Counter(sink.keys if SINK != "aiosmtpd" else sink.received)
     statuses = dict(OutboundEmail.objects.values_list("status").annotate(n=Count("pk")).order_by("status"))
     figures = {
         "fan-out": KIND,
@@ -297,9 +351,12 @@ def _child() -> None:
         "worker CPU (s, all its processes, start-up included)": round(worker_cpu, 2),
         "worker CPU per email (ms)": round(worker_cpu / max(sent, 1) * 1000, 2),
         "producer and sink CPU (s, this process, set-up included)": round(own_usage.ru_utime + own_usage.ru_stime, 2),
+        "SMTP sink": SINK,
         "messages received by the sink": sum(received.values()),
+        **({} if SINK == "aiosmtpd" else {"messages failing the sink's checks": len(sink.malformed)}),
         "duplicates (keys received more than once)": sum(1 for count in received.values() if count > 1),
         "losses (keys never received)": len(expected - received.keys()),
+        "CPU from the start of queueing to the last email sent (s), by process": machine_cpu,
     }
     print(json.dumps(figures))
 
