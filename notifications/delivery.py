@@ -16,7 +16,7 @@ import hashlib
 import json
 import logging
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email import encoders
@@ -32,7 +32,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import deferred, signals, wire
+from . import deferred, pipelining, signals, wire
 from .models import OutboundEmail
 from .policy import claim_timeout, max_attempts, retry_delay, sweep_grace
 from .wire import IDEMPOTENCY_HEADER
@@ -293,6 +293,48 @@ def _send(
     return None
 
 
+def _send_all(
+    rows: Sequence[OutboundEmail],
+    mail_connection,
+    render_errors: dict[int, Exception],
+    prebuilt: dict[int, wire.Prebuilt],
+) -> Iterator[tuple[OutboundEmail, Delivery | None]]:
+    """Send the batch's rows in order; yields each row with its outcome (`_send`'s), in the same order.
+
+    Rows filled in as bytes go through `pipelining` when the server offers it: one round trip each instead of
+    four, a row's outcome known when the next one is handed over. Any other row waits for those before it.
+    """
+    pipeline = None
+    if prebuilt:
+        try:
+            pipeline = (
+                pipelining.Pipeline(mail_connection.connection)
+                if pipelining.available(mail_connection.connection)
+                else None
+            )
+        except Exception:  # the greeting failed: each row tries the ordinary way and records why it failed
+            logger.info("EHLO failed before a batch", exc_info=True)
+    by_pk = {row.pk: row for row in rows}
+
+    def outcomes(known: pipelining.Outcomes) -> Iterator[tuple[OutboundEmail, Delivery | None]]:
+        for pk, error in known:
+            row = by_pk[pk]
+            yield row, None if error is None else _record_failure(row, error)
+
+    for row in rows:
+        message = prebuilt.get(row.pk)
+        if pipeline is not None and message is not None:
+            yield from outcomes(
+                pipeline.send(row.pk, sender=message.sender, recipient=message.recipient, data=message.data)
+            )
+            continue
+        if pipeline is not None:
+            yield from outcomes(pipeline.finish())
+        yield row, _send(row, mail_connection, render_error=render_errors.get(row.pk), prebuilt=message)
+    if pipeline is not None:
+        yield from outcomes(pipeline.finish())
+
+
 def _prebuild(rows: Sequence[OutboundEmail], mail_connection) -> dict[int, wire.Prebuilt]:
     """The batch's messages filled in as bytes (`wire`), when they go to an open SMTP connection: the other
     backends (files, the console, tests' memory) are handed message objects, not bytes."""
@@ -410,8 +452,7 @@ def deliver_many(*, outbound_ids: Sequence[int]) -> dict[Outcome, int]:
     try:
         render_errors = _render_batch(rows)
         prebuilt = _prebuild([row for row in rows if row.pk not in render_errors], mail_connection)
-        for index, row in enumerate(rows):
-            failure = _send(row, mail_connection, render_error=render_errors.get(row.pk), prebuilt=prebuilt.get(row.pk))
+        for index, (row, failure) in enumerate(_send_all(rows, mail_connection, render_errors, prebuilt)):
             if failure is None:
                 sent.append(row)
                 counts[Outcome.SENT] += 1

@@ -65,6 +65,14 @@ class SmtpSink:
     lock: threading.Lock = field(default_factory=threading.Lock)
     refused_recipients: dict[str, str] = field(default_factory=dict)  # address → answer to its RCPT TO
     peers: list = field(default_factory=list)  # the client end of the connection each message came on
+    envelopes: list = field(default_factory=list)  # (MAIL FROM address, its options, RCPT TO addresses) of each
+    pipelining: bool = False  # offer PIPELINING (RFC 2920) in the answer to EHLO, as production relays do
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused_recipients:
@@ -83,6 +91,7 @@ class SmtpSink:
             self.received.append(message)
             self.raw.append(data)
             self.peers.append(session.peer)
+            self.envelopes.append((envelope.mail_from, list(envelope.mail_options), list(envelope.rcpt_tos)))
             hold, self.hold_next = self.hold_next, False
         if hold:
             # The message is in; the client is left waiting for the answer to DATA, as a slow relay would.
