@@ -8,12 +8,12 @@ bulk-creates one ended session with FANOUT_REGISTRANTS registrants (--registrant
 
 1. `enrollment.recordings.queue_recording_followups()` (publishing disabled: no worker runs);
 2. `notifications.delivery.deliver_many()` over the queued rows in the batches `publish_deliveries` would
-   make, sending to an aiosmtpd sink on loopback in a thread of this process (so its cost shows too).
+   make, sending to the bench's SMTP sink (tests/bench/smtp_sink.py) on loopback in a thread of this process.
 
 Prints the queries each step ran, the wall time (noisy on a shared machine: say the load) and the
 functions by own time and by cumulative time. Call counts and shares are what to compare between runs.
 
-With --time, nothing is profiled and the sink runs in a process of its own (`python -m aiosmtpd`): what is
+With --time, nothing is profiled and the sink runs in a process of its own: what is
 printed is this process's CPU time for each step, per row queued and per email delivered, a figure the
 machine's other load hardly moves (the worker's share of the fan-out, without Celery's start-up).
 """
@@ -39,6 +39,10 @@ def _report(profile: cProfile.Profile, *, title: str, lines: int) -> None:
         pstats.Stats(profile, stream=out).sort_stats(order).print_stats(lines)
         print(f"--- {title}, by {order}")
         print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:12000])
+    if os.environ.get("PROFILE_CALLERS"):
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_callers(os.environ["PROFILE_CALLERS"])
+        print(out.getvalue()[:8000])
 
 
 class _Measured:
@@ -69,8 +73,8 @@ class _Measured:
 def _sink_process(port: int):
     import subprocess
 
-    sink = subprocess.Popen(  # noqa: S603 - our own interpreter
-        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink"]
+    sink = subprocess.Popen(  # noqa: S603 - our own interpreter and file
+        [sys.executable, str(Path(__file__).with_name("smtp_sink.py")), str(port)]
     )
     from tests.notifications.outbox_support import wait_until
 
@@ -93,7 +97,6 @@ def child(*, registrants: int, lines: int, timed: bool = False) -> None:
     django.setup()
     from unittest import mock
 
-    from aiosmtpd.controller import Controller
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -105,6 +108,7 @@ def child(*, registrants: int, lines: int, timed: bool = False) -> None:
     from notifications.delivery import deliver_many
     from notifications.models import OutboundEmail
     from tests.bench import fanout
+    from tests.bench.smtp_sink import SinkServer
     from tests.notifications.outbox_support import free_port
 
     call_command("migrate", verbosity=0)
@@ -125,9 +129,7 @@ def child(*, registrants: int, lines: int, timed: bool = False) -> None:
     if timed:
         sink_process = _sink_process(port)
     else:
-        sink = fanout.CountingSink()
-        controller = Controller(sink, hostname="127.0.0.1", port=port, ready_timeout=5)
-        controller.start()
+        sink = SinkServer(port=port).start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
@@ -147,7 +149,7 @@ def child(*, registrants: int, lines: int, timed: bool = False) -> None:
             sink_process.terminate()
             sink_process.wait()
         else:
-            controller.stop()
+            sink.stop()
     sent = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count()
     measured = sum(len(batch) for batch in batches)
     print(

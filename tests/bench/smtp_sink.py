@@ -211,3 +211,10 @@ class SinkServer:
     def stop(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
+
+
+if __name__ == "__main__":
+    # `python tests/bench/smtp_sink.py PORT`: the sink alone, in a process of its own, until it is terminated.
+    import sys
+
+    SinkServer(port=int(sys.argv[1])).start().thread.join()
