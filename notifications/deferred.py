@@ -153,19 +153,39 @@ def _full(member: Personalised, language: str) -> RenderedEmail:
         return render_email(template=shared.template, context={**shared.context, **member.values}, language=language)
 
 
+# Stencils whose first email filled in was what rendering it in full gives, by what they are (their template,
+# language and text): a later batch rendering the same stencil fills its emails in without rendering one in full.
+_checked: dict[tuple, None] = {}
+CHECKED_KEPT = 256
+
+
 def _render_group(members: Sequence[Personalised], language: str, names: Sequence[str]) -> list[Rendered]:
-    """Emails sharing one content in one language: one stencil, each filled in; in full if it cannot stand for them."""
+    """Emails sharing one content in one language: one stencil, each filled in; in full if it cannot stand for them.
+
+    The first stencil of its kind in this process is checked: its first email filled in must be that email rendered
+    in full. The same stencil again (the same template, language and text, another batch of the same fan-out) is
+    not checked again.
+    """
     shared = members[0].shared
     attachments = encode_attachments(shared.attachments)
-    first = _full(members[0], language)
     if len(members) == 1:
-        return [_rendered(shared, first, attachments)]
+        return [_rendered(shared, _full(members[0], language), attachments)]
     with translation.override(language):
         stencil = render_stencil(template=shared.template, context=shared.context, language=language, personal=names)
+    kind = None if stencil is None else (shared.template, language, stencil)
+    if kind is not None and kind in _checked:
+        return [
+            _rendered(shared, stencil.fill(member.values), attachments, stencil=stencil, values=member.values)
+            for member in members
+        ]
+    first = _full(members[0], language)
     if stencil is None or stencil.fill(members[0].values) != first:
         logger.warning("%s cannot be rendered once for several recipients: each in full", shared.template)
         emails = [first, *(_full(member, language) for member in members[1:])]
         return [_rendered(shared, email, attachments) for email in emails]
+    if len(_checked) >= CHECKED_KEPT:
+        _checked.clear()
+    _checked[kind] = None
     return [_rendered(shared, first, attachments, stencil=stencil, values=members[0].values)] + [
         _rendered(shared, stencil.fill(member.values), attachments, stencil=stencil, values=member.values)
         for member in members[1:]

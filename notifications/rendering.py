@@ -71,6 +71,10 @@ def render_email(*, template: str, context: dict[str, Any], language: str) -> Re
     return RenderedEmail(subject=_one_line(subject), body_text=body_text, body_html=body_html)
 
 
+# Unknown outside this process, so no recipient's value can hold a marker; the same for each stencil it renders.
+MARKER_TOKEN = secrets.token_hex(8)
+
+
 @dataclass(frozen=True)
 class Stencil:
     """An email rendered once for many recipients, with a marker where each recipient's own text goes.
@@ -101,8 +105,11 @@ def render_stencil(*, template: str, context: dict[str, Any], language: str, per
     marker would not stand for it: render each email with `render_email` then. A value must never be empty (a
     marker is not: `{% if name %}` would differ); `deferred` also compares one filled email per stencil with
     `render_email`'s, which catches what this check cannot see (a filter that cut the marker off).
+
+    The markers are this process's own (a random token drawn once), so the same template and context give the same
+    stencil every time: that is how `deferred` and `wire` know a stencil they have checked already.
     """
-    token = secrets.token_hex(8)
+    token = MARKER_TOKEN
     markers = []
     marked = dict(context)
     for index, name in enumerate(personal):

@@ -172,44 +172,63 @@ def prebuild(
     """Each row of a batch filled in from its group's template, by id; rows not there are built the ordinary way.
     A row's group is its stencil (`row.stencil`, `row.stencil_values`, set when it was rendered from one), its
     headers and its attachments; a group of one gains nothing and is left out."""
-    groups: dict[tuple[int, str], list[OutboundEmail]] = {}
+    groups: dict[tuple[Stencil, str], list[OutboundEmail]] = {}
     for row in rows:
         if getattr(row, "stencil", None) is not None:
             shape = json.dumps([row.headers, row.attachments], sort_keys=True)
-            groups.setdefault((id(row.stencil), shape), []).append(row)
+            groups.setdefault((row.stencil, shape), []).append(row)
     prebuilt: dict[int, Prebuilt] = {}
     sender = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
-    for members in groups.values():
+    for (stencil, shape), members in groups.items():
         if len(members) > 1:
-            prebuilt.update(_fill_group(members, sender=sender, build=build, message_id=message_id))
+            kind = (stencil, shape, build, settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
+            prebuilt.update(_fill_group(members, kind=kind, sender=sender, build=build, message_id=message_id))
     return prebuilt
 
 
+# The templates of the groups seen in this process, by what they are made of (stencil, headers, attachments, the
+# builder and the sender): a later batch of the same fan-out fills its emails in from the template checked by the
+# first, without building any. None for a group whose emails each must be built the ordinary way.
+_templates: dict[tuple, _Template | None] = {}
+TEMPLATES_KEPT = 256
+
+
+def _keep(kind: tuple, template: _Template | None) -> None:
+    if len(_templates) >= TEMPLATES_KEPT:
+        _templates.clear()
+    _templates[kind] = template
+
+
 def _fill_group(
-    members: Sequence[OutboundEmail], *, sender: str, build: Builder, message_id: Callable[[OutboundEmail], str]
+    members: Sequence[OutboundEmail],
+    *,
+    kind: tuple,
+    sender: str,
+    build: Builder,
+    message_id: Callable[[OutboundEmail], str],
 ) -> dict[int, Prebuilt]:
-    template = _template(members[0], members[0].stencil, build)
+    """The group's emails filled in; the first template of its kind is checked (its first email filled in must be,
+    but for the Date and the boundaries, what the ordinary way builds), later ones of that kind are not."""
+    checked = kind in _templates
+    template = _templates[kind] if checked else _template(members[0], members[0].stencil, build)
     if template is None:
+        _keep(kind, None)
         return {}
     filled: dict[int, Prebuilt] = {}
-    checked = False
+    date = formatdate(localtime=settings.EMAIL_USE_LOCALTIME)
     for row in members:
         recipient = _envelope_address(row.recipient)
-        data = template.fill(
-            row,
-            row.stencil_values,
-            recipient=recipient,
-            message_id=message_id(row),
-            date=formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
-        )
+        data = template.fill(row, row.stencil_values, recipient=recipient, message_id=message_id(row), date=date)
         if data is None:
             continue
         if not checked:
             ordinary = ordinary_bytes(row, build)
             if _comparable(data) != _comparable(ordinary):
                 logger.warning("The emails of %s cannot be filled in as bytes: each built in full", row.renderer)
+                _keep(kind, None)
                 return {}
             checked = True
+            _keep(kind, template)
             data = ordinary
         filled[row.pk] = Prebuilt(sender=sender, recipient=recipient, data=data)
     return filled

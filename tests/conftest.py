@@ -68,6 +68,16 @@ def _tasks_in_process(request):
 
 
 @pytest.fixture(autouse=True)
+def _no_stencils_checked_yet():
+    """Each test starts with none of the stencils and wire templates checked by a test before it (a fan-out's
+    later batches skip the checks: tests count them)."""
+    from notifications import deferred, wire
+
+    deferred._checked.clear()
+    wire._templates.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the site's default language: a request in French leaves French active in this thread
     (the middleware activates a language and nothing resets it), which would leak into the next test."""

@@ -59,6 +59,40 @@ def test_recording_emails_are_filled_in_as_bytes_that_are_what_building_each_giv
     assert "Bonjour Éloïse," in french.get_body(("html",)).get_content()
 
 
+def test_a_later_batch_of_the_same_fan_out_is_filled_in_without_rendering_or_building_any_email_in_full(
+    held,  # noqa: F811 - the fixture
+    smtp_sink,
+):
+    for name in NAMES:
+        for language in ("en", "fr"):
+            for minutes in (55, 0):
+                factories.RegistrationFactory(
+                    user=factories.UserFactory(first_name=name, preferred_language=language),
+                    session=held,
+                    attended_minutes=minutes,
+                )
+    rows = _queue()
+    checks = (
+        mock.patch("notifications.deferred.render_email", wraps=deferred.render_email),
+        mock.patch("notifications.delivery.build_message", wraps=delivery.build_message),
+    )
+
+    with checks[0] as rendered_in_full, checks[1] as built:
+        # Two batches, each with three emails of each of the four groups (two languages, two wordings).
+        first = deliver_many(outbound_ids=[row.pk for n, row in enumerate(rows) if n // 4 % 2 == 0])
+        first_checks = (rendered_in_full.call_count, built.call_count)
+        second = deliver_many(outbound_ids=[row.pk for n, row in enumerate(rows) if n // 4 % 2 == 1])
+
+    assert first[Outcome.SENT] == second[Outcome.SENT] == 12
+    # The first batch renders one email of each group in full and builds its template and one email; the second
+    # renders its stencils again (what it says is read again) but finds each checked already.
+    assert first_checks == (4, 8)
+    assert (rendered_in_full.call_count, built.call_count) == first_checks
+    _assert_each_is_what_the_ordinary_way_builds(smtp_sink)
+    by_key = {row.idempotency_key: row for row in OutboundEmail.objects.all()}
+    assert all(by_key[row.idempotency_key].body_text for row in rows)
+
+
 def _queue_deferred(names: list[str], *, renderer: str, language: str) -> None:
     """Rows to be rendered at delivery by `renderer`, one per name, as a fan-out writes them."""
     OutboundEmail.objects.bulk_create(
