@@ -12,6 +12,7 @@ marks them sent every `MARK_SENT_EVERY` messages, which bounds what a dying work
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import logging
@@ -111,8 +112,13 @@ def held_for(*, outbound_id: int) -> float | None:
     return max((claimed_at + claim_timeout() - timezone.now()).total_seconds(), 0.0)
 
 
+@functools.lru_cache(maxsize=8)
+def _domain_of(from_email: str) -> str:
+    return parseaddr(from_email)[1].rpartition("@")[2] or "localhost"
+
+
 def _message_id(row: OutboundEmail) -> str:
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    domain = _domain_of(settings.DEFAULT_FROM_EMAIL)
     digest = hashlib.sha256(row.idempotency_key.encode()).hexdigest()[:32]
     return f"<{digest}@{domain}>"
 

@@ -16,11 +16,22 @@ was sent may have arrived, as with `sendmail` when the answer to the content is 
 
 from __future__ import annotations
 
+import re
 import smtplib
 from collections.abc import Hashable
 from dataclasses import dataclass
 
 CRLF = b"\r\n"
+# An address smtplib's `quoteaddr` only puts in angle brackets: a dot-atom local part and domain.
+_DOT_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_PLAIN_ADDRESS = re.compile(f"{_DOT_ATOM}@{_DOT_ATOM}")
+
+
+def quoteaddr(address: str) -> str:
+    """What `smtplib.quoteaddr` gives, without its address parser (a tenth of a millisecond) for plain addresses."""
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return f"<{address}>"
+    return smtplib.quoteaddr(address)
 
 
 def available(smtp: smtplib.SMTP) -> bool:
@@ -66,8 +77,8 @@ class Pipeline:
             if any(character in address for address in (sender, recipient) for character in "\r\n"):
                 raise ValueError("command and arguments contain prohibited newline characters")  # as putcmd's
             options = f" size={len(data)}" if smtp.has_extn("size") else ""
-            mail = f"mail FROM:{smtplib.quoteaddr(sender)}{options}\r\n".encode(smtp.command_encoding)
-            rcpt = f"rcpt TO:{smtplib.quoteaddr(recipient)}\r\n".encode(smtp.command_encoding)
+            mail = f"mail FROM:{quoteaddr(sender)}{options}\r\n".encode(smtp.command_encoding)
+            rcpt = f"rcpt TO:{quoteaddr(recipient)}\r\n".encode(smtp.command_encoding)
         except Exception as error:  # nothing was sent: the message before this one waits for the next write
             return [(item, error)]
         previous, self.accepted = self.accepted, None

@@ -174,3 +174,22 @@ def test_without_pipelining_offered_each_message_is_handed_to_sendmail(
 
     assert counts[Outcome.SENT] == 2 and not pipelined.called
     assert sorted(smtp_sink.keys()) == sorted(row.idempotency_key for row in rows)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "learner00001@example.org",
+        "Ann.O'Brien+echo@Sub.Example.ORG",
+        "a{b}|c~d@x-y.org",
+        "a..b@x.org",
+        '"a b"@x.org',
+        "Echo <echo@example.org>",
+        "<echo@example.org>",
+        "zoë@example.org",
+        "a@xn--bcher-kva.example",
+        "",
+    ],
+)
+def test_addresses_are_quoted_in_the_commands_as_smtplib_quotes_them(address):
+    assert pipelining.quoteaddr(address) == smtplib.quoteaddr(address)
