@@ -18,8 +18,9 @@ A fan-out (the recording to every registrant of a session) registers a batch fun
 them in a few queries, and it says what the emails share (`Personalised`: one `Content` object for
 all the emails that differ only in a few strings, such as the greeting's name). That content is
 rendered once per language with markers (`rendering.render_stencil`), each email fills in its own
-strings, escaped exactly where the template escapes them; one email per stencil is also rendered in
-full and compared, and any difference sends the whole group through full rendering.
+strings, escaped exactly where the template escapes them; the first email of a stencil this process has not
+checked yet is also rendered in full and compared, and any difference sends the whole group through full
+rendering.
 """
 
 from __future__ import annotations

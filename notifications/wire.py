@@ -13,6 +13,8 @@ when a personal value is in the subject, or in a part encoded as quoted-printabl
 bytes), or when the first email filled in is not, but for its Date and its MIME boundaries, the bytes the ordinary
 way gives; one email when its address or key is not short plain ASCII, one of its values is not printable text (a
 line break) or holds a boundary, is not ASCII where its part says 7bit, or makes a body line longer than 998 bytes.
+A template is checked (its first email filled in against the ordinary way) once per worker process: a later
+batch with the same stencil, headers and attachments uses it, or builds its emails the ordinary way, as decided.
 """
 
 from __future__ import annotations
