@@ -79,14 +79,14 @@ def test_a_fan_out_is_delivered_in_batches_with_one_connection_each(worker, smtp
                     template="testmail/hello",
                     context={"name": f"Learner {n}"},
                 )
-                for n in range(150)
+                for n in range(300)
             ]
         )
 
-    wait_until(lambda: len(smtp_sink.received) >= 150, timeout=30, message="150 emails")
+    wait_until(lambda: len(smtp_sink.received) >= 300, timeout=30, message="300 emails")
     wait_until(lambda: _statuses() == {"sent"}, message="every row marked sent")
-    assert sorted(smtp_sink.keys()) == sorted(f"recording:7:{n}" for n in range(150))
-    # Batches of 100: two tasks, two SMTP connections.
+    assert sorted(smtp_sink.keys()) == sorted(f"recording:7:{n}" for n in range(300))
+    # Batches of 250 (tasks.BATCH_SIZE): two tasks, two SMTP connections.
     assert len(set(smtp_sink.peers)) == 2
 
 
