@@ -33,19 +33,24 @@ def _assert_each_is_what_the_ordinary_way_builds(smtp_sink) -> None:
         assert wire._comparable(data.rstrip(b"\r\n")) == wire._comparable(ordinary.rstrip(b"\r\n"))
 
 
-def test_recording_emails_are_filled_in_as_bytes_that_are_what_building_each_gives_in_english_and_french(
-    held,  # noqa: F811 - the fixture
-    smtp_sink,
-):
+def _of_each_group(session) -> list[OutboundEmail]:
+    """The recording email queued for each of NAMES in the four groups: English and French, attended and not."""
     for name in NAMES:
         for language in ("en", "fr"):
             for minutes in (55, 0):
                 factories.RegistrationFactory(
                     user=factories.UserFactory(first_name=name, preferred_language=language),
-                    session=held,
+                    session=session,
                     attended_minutes=minutes,
                 )
-    rows = _queue()
+    return _queue()
+
+
+def test_recording_emails_are_filled_in_as_bytes_that_are_what_building_each_gives_in_english_and_french(
+    held,  # noqa: F811 - the fixture
+    smtp_sink,
+):
+    rows = _of_each_group(held)
 
     with mock.patch("notifications.delivery.build_message", wraps=delivery.build_message) as built:
         counts = deliver_many(outbound_ids=[row.pk for row in rows])
@@ -63,15 +68,7 @@ def test_a_later_batch_of_the_same_fan_out_is_filled_in_without_rendering_or_bui
     held,  # noqa: F811 - the fixture
     smtp_sink,
 ):
-    for name in NAMES:
-        for language in ("en", "fr"):
-            for minutes in (55, 0):
-                factories.RegistrationFactory(
-                    user=factories.UserFactory(first_name=name, preferred_language=language),
-                    session=held,
-                    attended_minutes=minutes,
-                )
-    rows = _queue()
+    rows = _of_each_group(held)
     checks = (
         mock.patch("notifications.deferred.render_email", wraps=deferred.render_email),
         mock.patch("notifications.delivery.build_message", wraps=delivery.build_message),
