@@ -1,8 +1,21 @@
 import zoneinfo
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
+
+# The admin's address, looked up once per URL configuration and script prefix instead of on every request.
+_admin_prefixes: dict = {}
+
+
+def _admin_prefix() -> str:
+    key = (get_resolver(get_urlconf()), get_script_prefix())
+    prefix = _admin_prefixes.get(key)
+    if prefix is None:
+        if len(_admin_prefixes) > 8:  # URL configurations swapped by tests: keep only a few
+            _admin_prefixes.clear()
+        prefix = _admin_prefixes[key] = reverse("admin:index")
+    return prefix
 
 
 class UserPreferencesMiddleware:
@@ -24,7 +37,7 @@ class UserPreferencesMiddleware:
             zone_name = user.effective_time_zone
         else:
             zone_name = settings.DEFAULT_VIEWER_TIME_ZONE
-        if request.path_info.startswith(reverse("admin:index")):
+        if request.path_info.startswith(_admin_prefix()):
             # Staff work in the programme's time: every admin time is Eastern, as the header says once.
             zone_name = settings.DEFAULT_VIEWER_TIME_ZONE
         timezone.activate(zoneinfo.ZoneInfo(zone_name))

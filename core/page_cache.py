@@ -43,7 +43,6 @@ nothing is stored.
 
 import hashlib
 import re
-import secrets
 import time
 from collections.abc import Callable
 from typing import Any
@@ -53,11 +52,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware, get_token
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from . import versioned_cache
+from . import csrf_tokens, versioned_cache
 
 VERSION_KEY = "public-page:version"
 SEATS_VERSION_KEY = "public-page:seats-version"
@@ -257,7 +256,7 @@ class PublicPageCacheMiddleware:
             return None
         _, content, headers = cached
         if CSRF_PLACEHOLDER in content:
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+            content = content.replace(CSRF_PLACEHOLDER, csrf_tokens.get_token(request).encode())
         return HttpResponse(content, content_type=dict(headers)["Content-Type"])
 
 
@@ -317,42 +316,10 @@ class VisitorPageMiddleware:
         return self.csrf.process_response(request, response)
 
     def _visitor_token(self, request: HttpRequest) -> str:
-        """What `django.middleware.csrf.get_token` gives, in a fraction of its time (a third of a served page's).
-
-        The secret is the one in the visitor's CSRF cookie, read and checked by Django's own middleware, or a
-        new one; the token is that secret masked with a fresh random mask, in the form Django unmasks. Both
-        random strings come from one read of the system's randomness instead of one call per character.
-        """
+        """What `django.middleware.csrf.get_token` gives, in a fraction of its time (core/csrf_tokens.py). The secret
+        is the one in the visitor's CSRF cookie, read and checked by Django's own middleware, or a new one."""
         self.csrf.process_request(request)  # the visitor's secret from their cookie, if it is a valid one
-        secret = request.META.get("CSRF_COOKIE") or _random_string(CSRF_SECRET_LENGTH)
-        # As get_token: the cookie is (re)set with this secret when the response goes out.
-        request.META.update(CSRF_COOKIE=secret, CSRF_COOKIE_NEEDS_UPDATE=True)
-        mask = _random_string(CSRF_SECRET_LENGTH)
-        # Each character of the secret shifted along the alphabet by its mask character, as Django masks it.
-        cipher = "".join(map(_MASKED.__getitem__, map(str.__add__, secret, mask)))
-        return mask + cipher
-
-
-_ALPHABET_SIZE = len(CSRF_ALLOWED_CHARS)
-# "sm" (a secret character, then a mask character) → the masked character: one lookup per character.
-_MASKED = {
-    s + m: CSRF_ALLOWED_CHARS[(i + j) % _ALPHABET_SIZE]
-    for i, s in enumerate(CSRF_ALLOWED_CHARS)
-    for j, m in enumerate(CSRF_ALLOWED_CHARS)
-}
-# Random bytes below this are used (taken modulo the alphabet's size), the others dropped: every character
-# equally likely, as with `secrets.choice`. Both steps done by bytes.translate, in one call.
-_UNBIASED_BELOW = 256 - 256 % _ALPHABET_SIZE
-_TO_ALPHABET = bytes(ord(CSRF_ALLOWED_CHARS[byte % _ALPHABET_SIZE]) for byte in range(256))
-_BIASED = bytes(range(_UNBIASED_BELOW, 256))
-
-
-def _random_string(length: int) -> str:
-    """`length` characters of CSRF_ALLOWED_CHARS, each drawn uniformly from the system's secure randomness."""
-    drawn = b""
-    while len(drawn) < length:
-        drawn += secrets.token_bytes(length + 8).translate(None, _BIASED).translate(_TO_ALPHABET)
-    return drawn[:length].decode("ascii")
+        return csrf_tokens.get_token(request)
 
 
 def programme_value(name: str, compute: Callable[[], Any], *, shows_seats: bool = False) -> Any:
