@@ -11,11 +11,17 @@ hash match it exactly; anything else (no entry, another password, a fallback sec
 through `django.contrib.auth.get_user`, which verifies, flushes or refuses as always, and only a user it
 accepted is kept. Kept users are active ones: ModelBackend refuses the others, and deactivating saves the row.
 
+The session and the user's entry come in one round trip when this process has seen the session before (it knows
+whose it is, accounts/sessions.py); otherwise the session is read, then the user, as Django would.
+
 The password hash is never put in the cache: the kept user has it deferred, so the rare page that needs it
 (changing the password) reads it from the database, and saving that user writes only the fields it holds.
 """
 
 from __future__ import annotations
+
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib import auth
@@ -78,9 +84,44 @@ def _user_from(entry):
     return model.from_db(DEFAULT_DB_ALIAS, list(names), list(values))
 
 
+# Whose each session this process has seen is: with it, the next request of that session reads the session and
+# its user's entry in one round trip (accounts/sessions.py). Only a guess about which entry to read along: what is
+# used is decided as before, from the session as read; a wrong or missing guess costs the second round trip.
+_session_users: OrderedDict[str, str] = OrderedDict()
+SESSIONS_REMEMBERED = 10_000
+_session_users_lock = threading.Lock()  # threaded workers
+
+
+def _read_with_session(session) -> tuple[str, dict] | None:
+    """The session read together with its user's entry and versions, when this process knows whose it is: the
+    user's id and what was read of the user (the session's data is handed to the session)."""
+    read_along_key = getattr(session, "read_along_key", None)
+    session_key = read_along_key() if read_along_key is not None else None
+    user_id = _session_users.get(session.session_key) if session_key is not None else None
+    if user_id is None:
+        return None
+    version_key, entry_key = _keys(user_id)
+    _, read = versioned_cache.current_versions([version_key], along=[entry_key, session_key])
+    if read is None:  # the versions were read already (not at a request's start): the usual way
+        return None
+    session.read_along(read.pop(session_key, None))
+    return user_id, read
+
+
+def _remember_session(session, user_id) -> None:
+    if session.session_key is None:
+        return
+    with _session_users_lock:
+        _session_users[session.session_key] = str(user_id)
+        _session_users.move_to_end(session.session_key)
+        while len(_session_users) > SESSIONS_REMEMBERED:
+            _session_users.popitem(last=False)
+
+
 def get_user(request):
     """The session's user, as `django.contrib.auth.get_user` returns it, from the cache when the session matches."""
     session = request.session
+    read_with_session = _read_with_session(session)
     try:
         user_id = auth._get_user_session_key(request)
         backend_path = session[BACKEND_SESSION_KEY]
@@ -88,6 +129,8 @@ def get_user(request):
         return auth.get_user(request)  # nobody signed in: Django says so (AnonymousUser)
     version_key, entry_key = _keys(user_id)
     (epoch, version), read = versioned_cache.current_versions([version_key], along=[entry_key])
+    if read is None and read_with_session is not None and read_with_session[0] == str(user_id):
+        read = read_with_session[1]
     found = cache.get(entry_key) if read is None else read.get(entry_key)
     session_hash = session.get(HASH_SESSION_KEY)
     if (
@@ -100,10 +143,12 @@ def get_user(request):
     ):
         user = _user_from(found[1])
         if user is not None:
+            _remember_session(session, user_id)
             return user
     user = auth.get_user(request)
     if user.is_authenticated and user.is_active and str(user.pk) == str(user_id):
         cache.set(entry_key, (version, _entry(user)), timeout=TIMEOUT_SECONDS)
+        _remember_session(session, user_id)
     return user
 
 

@@ -136,7 +136,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://echo-portal")}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db sessions; the signed-in user's cache can read a session and its user in one round trip.
+SESSION_ENGINE = "accounts.sessions"
 # How long a public page rendered for visitors who are not signed in is reused; 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=30)
 # How long each web process reuses a stored page it fetched, without asking the shared cache again: a staff

@@ -90,3 +90,86 @@ def test_her_own_password_change_keeps_her_signed_in_and_saves_only_what_it_chan
     assert response.status_code == 302
     assert User.objects.get(pk=clinician.pk).check_password(NEW_PASSWORD)
     assert _signed_in(alice)
+
+
+class _CacheReads:
+    """Each read the default cache is asked for (one round trip each), with the keys it asked for."""
+
+    def __init__(self, monkeypatch):
+        from django.core.cache import caches
+
+        self.reads: list[list[str]] = []
+        backend = caches["default"]
+        for name, keys_of in (("get", lambda key, *a, **k: [key]), ("get_many", lambda keys, *a, **k: list(keys))):
+            original = getattr(backend, name)
+
+            def spy(*args, _original=original, _keys_of=keys_of, **kwargs):
+                self.reads.append(_keys_of(*args, **kwargs))
+                return _original(*args, **kwargs)
+
+            monkeypatch.setattr(backend, name, spy)
+
+
+def test_a_session_seen_before_is_read_with_her_user_in_one_round_trip(redis_cache, clinician, monkeypatch):
+    alice = Client()
+    alice.force_login(clinician)
+    assert alice.get("/no-such-page/").status_code == 404  # her row, her header's parts: now in the cache
+    reads = _CacheReads(monkeypatch)
+
+    response = alice.get("/no-such-page/")  # the whole header, nothing of a page's own
+
+    assert response.status_code == 404 and "Sign out" in response.content.decode()
+    assert len(reads.reads) == 1
+    (keys,) = reads.reads
+    session_key = alice.cookies["sessionid"].value
+    assert f"auth-user:{clinician.pk}" in keys and any(key.endswith(session_key) for key in keys)
+
+
+def test_a_wrong_guess_of_whose_session_it_is_still_gives_her_own_account(alice, clinician, outsider, monkeypatch):
+    from accounts import user_cache
+
+    charlie = Client()
+    charlie.force_login(outsider)
+    assert charlie.get(reverse("accounts:profile")).status_code == 200  # his entry is in the cache too
+    user_cache._session_users[alice.cookies["sessionid"].value] = str(outsider.pk)  # as if the process mixed them
+    reads = _CacheReads(monkeypatch)
+
+    page = alice.get(reverse("accounts:profile")).content.decode()
+
+    assert 'value="Tremblay"' in page and "Nobody" not in page
+    assert len(reads.reads) >= 2  # the guess read Charlie's entry along; hers was then read as usual
+
+
+def test_signing_out_in_another_tab_signs_her_out_here_too(alice):
+    other_tab = Client()
+    other_tab.cookies = alice.cookies
+    assert _signed_in(alice)  # this process now reads her session with her user
+
+    assert other_tab.post(reverse("account_logout")).status_code == 302
+    stale = Client()
+    stale.cookies["sessionid"] = alice.cookies["sessionid"].value  # the tab that still has the old cookie
+
+    assert not _signed_in(stale)
+
+
+def test_the_session_read_along_is_the_one_stored_now(alice, monkeypatch):
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    from accounts.sessions import SessionStore as PortalStore
+
+    assert _signed_in(alice)
+    stored = SessionStore(alice.cookies["sessionid"].value)
+    stored["note from another process"] = "changed"
+    stored.save()  # what another process writes, through Django's own cached_db backend
+
+    seen = []
+    original = PortalStore.load
+
+    def load(self):
+        data = original(self)
+        seen.append(dict(data))
+        return data
+
+    monkeypatch.setattr(PortalStore, "load", load)
+    assert _signed_in(alice)
+    assert seen and seen[0].get("note from another process") == "changed"
