@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core import prepared_sql
 from core.i18n import localized
 from hubs.models import Hub
 from series.models import Series
@@ -147,9 +148,7 @@ def viewer_place(*, series: Series, viewer, now: dt.datetime | None = None) -> d
         *(viewer.pk, series.pk, Enrollment.Status.WITHDRAWN.value) * 2,
         *(viewer.pk, series.pk, now, Registration.Status.REGISTERED.value),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        enrollment_id, status, upcoming = cursor.fetchone()
+    ((enrollment_id, status, upcoming),) = prepared_sql.fetch_all(sql, params)
     position = None
     if status == Enrollment.Status.WAITLISTED:
         position = enrollment_waitlist_position(enrollment=Enrollment(pk=enrollment_id, status=status))
@@ -171,9 +170,7 @@ def next_session_ids(*, user, now: dt.datetime | None = None, limit: int = 3) ->
         " ORDER BY s.starts_at, r.id LIMIT %s"
     )
     params = [user.pk, Registration.Status.REGISTERED.value, now, Session.Status.SCHEDULED.value, limit]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in prepared_sql.fetch_all(sql, params)]
 
 
 def sessions_in_order(ids: list[int]) -> list[Session]:

@@ -20,6 +20,7 @@ import enum
 from django.db import connection
 from django.db.models import Q
 
+from core import prepared_sql
 from hubs.models import Hub, HubMembership
 from hubs.scoping import VIEW, is_hub_staff, is_national_staff, managed_hubs
 from series.models import Series
@@ -89,9 +90,7 @@ def published_private_series_ids_of(user) -> list[int]:
             ") ORDER BY s.id"
         )
         params += [(user.email or "").lower(), user.pk, user.pk, user.pk, *roles]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in prepared_sql.fetch_all(sql, params)]
 
 
 def visible_series_q(user, *, prefix: str = "") -> Q:

