@@ -28,7 +28,7 @@ from sessions.models import Resource, Session
 
 from .credits import SeriesCredits, series_credits
 from .models import Enrollment, Registration
-from .sql_rows import Columns, instances
+from .sql_rows import Columns, converted, instances, made, position
 
 
 def upcoming_sessions_with_seats(*, series: Series, now: dt.datetime | None = None) -> list[Session]:
@@ -160,9 +160,24 @@ def with_waitlist_positions(registrations: QuerySet[Registration]) -> QuerySet[R
 PAST_SESSIONS_SHOWN = 10
 
 
+@dataclass(frozen=True)
+class UpcomingSeat:
+    """A seat held in a session still to come, as My learning lists it. The session's card (title, time, join link)
+    is the same for every registrant and kept (enrollment/views.py), so a visit needs only the registration's id
+    (the link to cancel names it) and its session's; `registration()` makes the instance, with its session and
+    series, for a card that must be drawn again."""
+
+    pk: int
+    session_id: int
+    row: tuple  # as `_my_registration_rows` read it
+
+    def registration(self) -> Registration:
+        return _registration_of(made([self.row], _my_registrations_query()[1])[0])
+
+
 @dataclass
 class MyLearning:
-    upcoming: list[Registration] = field(default_factory=list)
+    upcoming: list[UpcomingSeat] = field(default_factory=list)
     waitlisted: list[Registration] = field(default_factory=list)
     past: list[Registration] = field(default_factory=list)  # newest first; the most recent unless all were asked for
     past_count: int = 0  # every past session, shown or not
@@ -196,21 +211,30 @@ def _my_registrations_query() -> tuple[str, list[Columns]]:
     return sql, [registration, session, series]
 
 
-def _my_registrations(*, user) -> list[Registration]:
-    """What `_my_registrations_query` reads, as the ORM would have made it with `select_related("session__series")`
-    and `only()` those fields: one query, written in SQL because My learning runs it on every visit and the ORM
-    spent five times longer compiling it than the database answering it
-    (tests/enrollment/test_my_learning_sql.py holds it to the ORM's answer)."""
+def _my_registration_rows(*, user) -> list[tuple]:
+    """The rows `_my_registrations_query` reads, each value as the ORM reads it: one query, written in SQL because
+    My learning runs it on every visit and the ORM spent five times longer compiling it than the database
+    answering it."""
     sql, parts = _my_registrations_query()
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk, Registration.Status.CANCELLED.value])
         rows = cursor.fetchall()
-    registrations = []
-    for registration, session, series in instances(rows, parts):
-        session.series = series
-        registration.session = session
-        registrations.append(registration)
-    return registrations
+    return converted(rows, parts)
+
+
+def _registration_of(objects: list) -> Registration:
+    registration, session, series = objects
+    session.series = series
+    registration.session = session
+    return registration
+
+
+def _my_registrations(*, user) -> list[Registration]:
+    """What `_my_registration_rows` reads, as the ORM would have made it with `select_related("session__series")`
+    and `only()` those fields (tests/enrollment/test_my_learning_sql.py holds it to the ORM's answer)."""
+    return [
+        _registration_of(objects) for objects in made(_my_registration_rows(user=user), _my_registrations_query()[1])
+    ]
 
 
 def _add_waitlist_positions(rows: list, *, model, within: str, otherwise: int | None = None) -> None:
@@ -252,17 +276,25 @@ def my_learning(
     Past sessions are the PAST_SESSIONS_SHOWN most recent unless `all_past`; credits count the whole history.
     """
     now = now or timezone.now()
-    registrations = _my_registrations(user=user)
+    rows = _my_registration_rows(user=user)
+    parts = _my_registrations_query()[1]
+    status_at, ends_at = position(parts, Registration, "status"), position(parts, Session, "ends_at")
+    id_at, session_at = position(parts, Registration, "id"), position(parts, Registration, "session_id")
     result = MyLearning()
+    # A seat still to come is all most of the list is: kept as its row (the instances are made only for the rest).
+    others = []
+    for row in rows:
+        if row[status_at] != Registration.Status.WAITLISTED and row[ends_at] > now:
+            result.upcoming.append(UpcomingSeat(pk=row[id_at], session_id=row[session_at], row=row))
+        else:
+            others.append(row)
     attended_by_series: dict[int, list[Registration]] = {}
     series_by_id: dict[int, Series] = {}
-    for registration in registrations:
+    for registration in (_registration_of(objects) for objects in made(others, parts)):
         session = registration.session
         if registration.status == Registration.Status.WAITLISTED:
             if session.ends_at > now:
                 result.waitlisted.append(registration)
-        elif session.ends_at > now:
-            result.upcoming.append(registration)
         else:
             result.past.append(registration)
             if registration.attended_minutes:

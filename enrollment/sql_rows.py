@@ -57,9 +57,10 @@ def any_rows(selects: dict[str, tuple[str, list]]) -> dict[str, bool]:
     return {name: bool(value) for name, value in zip(names, row, strict=True)}
 
 
-def instances(rows: list[tuple], parts: list[Columns]) -> list[list[Model]]:
-    """Each row (the columns of `parts` one after the other, as `Columns.select` lists them) as one instance of each
-    part's model: the same instances the ORM makes from those fields."""
+def converted(rows: list[tuple], parts: list[Columns]) -> list[tuple]:
+    """The rows (the columns of `parts` one after the other, as `Columns.select` lists them) with each value through
+    the database backend's and the field's converters, as the ORM reads them (none on PostgreSQL for these fields:
+    the rows come back as they are)."""
     converters = []
     position = 0
     for part in parts:
@@ -69,21 +70,47 @@ def instances(rows: list[tuple], parts: list[Columns]) -> list[list[Model]]:
             if found:
                 converters.append((position, found, column))
             position += 1
+    if not converters:
+        return rows
+    done = []
+    for row in rows:
+        row = list(row)
+        for at, functions, column in converters:
+            value = row[at]
+            for function in functions:
+                value = function(value, column, connection)
+            row[at] = value
+        done.append(tuple(row))
+    return done
+
+
+def position(parts: list[Columns], model: type[Model], attname: str) -> int:
+    """Where the column of `model`'s field `attname` is in a row of these parts."""
+    start = 0
+    for part in parts:
+        if part.model is model:
+            return start + [field.attname for field in part.fields].index(attname)
+        start += len(part.fields)
+    raise ValueError(f"no part of {model.__name__}")
+
+
+def made(rows: list[tuple], parts: list[Columns]) -> list[list[Model]]:
+    """Each row from `converted` as one instance of each part's model: the same instances the ORM makes from
+    those fields."""
     names = [{field.attname for field in part.fields} for part in parts]
     db = connection.alias
-    made = []
+    result = []
     for row in rows:
-        if converters:
-            row = list(row)
-            for at, functions, column in converters:
-                value = row[at]
-                for function in functions:
-                    value = function(value, column, connection)
-                row[at] = value
         objects, start = [], 0
         for part, loaded in zip(parts, names, strict=True):
             end = start + len(part.fields)
             objects.append(part.model.from_db(db, loaded, row[start:end]))
             start = end
-        made.append(objects)
-    return made
+        result.append(objects)
+    return result
+
+
+def instances(rows: list[tuple], parts: list[Columns]) -> list[list[Model]]:
+    """Each row (the columns of `parts` one after the other, as `Columns.select` lists them) as one instance of each
+    part's model: the same instances the ORM makes from those fields."""
+    return made(converted(rows, parts), parts)

@@ -6,14 +6,22 @@ signed-in learner one (registration_panel), and none (series_actions) given a se
 enrollment.catalog.series_for_page for that viewer, which annotates their enrollment and seats (any other
 series costs series_actions two or three); a series by approval that the viewer is not in costs one more, their
 request to join.
+
+My learning's closing parts (calendar feed and key box) are here too: drawn once for everyone, the learner's own
+feed address put in.
 """
 
 from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
+from core.templatetags.shared_parts import render_shared
+from enrollment import forms
 from enrollment.models import Enrollment, JoinRequest, Registration, SeriesInvitation
 from enrollment.queries import enrollment_waitlist_position
 from enrollment.registration import registration_state
@@ -151,3 +159,36 @@ def invitation_preview(preview):
     """What sending a checked list would do (enrollment.invitation_lists.Preview): who is invited, and every line
     that is not, with its reason. The hub portal and the admin show the same report."""
     return {"preview": preview}
+
+
+@register.simple_tag
+def blank_key_form(auto_id: str) -> str:
+    """{% blank_key_form "mylearning_%s" %}: the empty key box's field, the same for everyone (enrollment.forms)."""
+    return forms.blank_key_form(auto_id=auto_id)
+
+
+# Where the learner's own calendar-feed address goes in My learning's shared closing parts: no character that
+# escaping changes, so it comes through the template as it went in.
+FEED_PATH_HOLE = "\x00calendar-feed-path\x00"
+HOST_HOLE = "\x00request-host\x00"
+
+
+@register.simple_tag(takes_context=True)
+def my_learning_closing(context) -> str:
+    """My learning's calendar-feed section and key box. All of it is the same for everyone but the learner's private
+    feed address (and the form's CSRF token), so it is rendered once per language (and per "link changed" notice)
+    and kept; the address is put in for each learner, escaped as the template escapes it."""
+    request = context["request"]
+    html = render_shared(
+        context,
+        "enrollment/includes/my_learning_closing.html",
+        {
+            "renewed": "renewed" if request.GET.get("calendar") == "renewed" else "",
+            "site_url": settings.SITE_URL,
+            "feed_path": FEED_PATH_HOLE,
+            "host": HOST_HOLE,
+        },
+    )
+    feed_path = escape(reverse("enrollment:calendar_feed", args=[request.user.calendar_token]))
+    # Escaped values put where the template escaped them: escaping works character by character.
+    return mark_safe(html.replace(FEED_PATH_HOLE, feed_path).replace(HOST_HOLE, escape(request.get_host())))  # noqa: S308

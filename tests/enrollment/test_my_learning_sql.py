@@ -136,3 +136,36 @@ def test_each_question_of_what_the_page_has_gets_its_querys_answer(clinician, ou
             }
         ).values()
     )
+
+
+def test_the_seats_to_come_are_the_orms_and_make_its_instances(clinician):
+    """My learning keeps each seat still to come as its row (its card is shared): the same seats, in the same order,
+    as the ORM's registrations not waitlisted whose session has not ended, each making the ORM's instance."""
+    series = factories.SeriesFactory(title="Grief & <loss>", title_fr="Deuil")
+    for days, status in (
+        (10, "registered"),
+        (3, "registered"),
+        (5, "waitlisted"),
+        (-7, "registered"),
+        (8, "cancelled"),
+    ):
+        session = factories.SessionFactory(series=series, days_from_now=days, title=f"In {days} days")
+        factories.RegistrationFactory(user=clinician, session=session, status=status)
+    factories.RegistrationFactory(session=session)  # someone else's
+    now = timezone.now()
+
+    learning = queries.my_learning(user=clinician, now=now, read_enrollments=False)
+    expected = [
+        registration
+        for registration in _orm(clinician)
+        if registration.status != Registration.Status.WAITLISTED and registration.session.ends_at > now
+    ]
+
+    assert [(seat.pk, seat.session_id) for seat in learning.upcoming] == [(r.pk, r.session_id) for r in expected]
+    assert len(learning.upcoming) == 2 and len(learning.waitlisted) == 1 and len(learning.past) == 1
+    for seat, theirs in zip(learning.upcoming, expected, strict=True):
+        mine = seat.registration()
+        assert _loaded(mine) == _loaded(theirs) and _loaded(mine.session) == _loaded(theirs.session)
+        assert _loaded(mine.session.series) == _loaded(theirs.session.series)
+        assert mine.session.series.get_deferred_fields() == theirs.session.series.get_deferred_fields()
+        assert mine.session.title == theirs.session.title
