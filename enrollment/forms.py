@@ -1,6 +1,7 @@
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,8 @@ from core import forms as core_forms
 from core.formatting import format_session_when
 from core.page_cache import programme_fragment
 from sessions.models import Session
+
+from .models import Registration
 
 
 class EnrollmentKeyForm(forms.Form):
@@ -39,12 +42,21 @@ def session_when(session: Session) -> str:
     return getattr(session, "when", None) or format_session_when(session.starts_at, session.ends_at)
 
 
-def session_choice_label(session: Session) -> str:
-    """Two lines a phone can read: the title, then the date and time with the seat state as a badge."""
-    held = getattr(session, "held", None)
-    seats_left = getattr(session, "seats_left", None)
-    if held is not None:
-        waiting = held.status == held.Status.WAITLISTED
+def choice_label_head(session: Session) -> str:
+    """The part of a session's label in the picker that is the same for every learner: its title, then its date and
+    time (the seat state's badge and the closing tags follow, `session_choice_label`)."""
+    return format_html(
+        '<span class="pick"><span class="pick__title">{}</span> <span class="pick__meta">{}',
+        session.title,
+        session_when(session),
+    )
+
+
+def seat_badge(*, held_status: str | None, seats_left: int | None) -> str:
+    """The badge after a session's date in the picker: the learner's own seat or place in line, else the seats
+    left or that it is full; nothing for a session without a seat limit."""
+    if held_status is not None:
+        waiting = held_status == Registration.Status.WAITLISTED
         state = gettext("you are on the waitlist") if waiting else gettext("you are registered")
         badge = "soon" if waiting else "open"
     elif seats_left == 0:
@@ -53,13 +65,18 @@ def session_choice_label(session: Session) -> str:
         state = ngettext("%(count)s seat left", "%(count)s seats left", seats_left) % {"count": seats_left}
         badge = "neutral"
     else:
-        state, badge = "", ""
-    return format_html(
-        '<span class="pick"><span class="pick__title">{}</span> <span class="pick__meta">{}{}</span></span>',
-        session.title,
-        session_when(session),
-        format_html(' <span class="badge badge--{}">{}</span>', badge, state) if state else "",
+        return ""
+    return format_html(' <span class="badge badge--{}">{}</span>', badge, state)
+
+
+def session_choice_label(session: Session) -> str:
+    """Two lines a phone can read: the title, then the date and time with the seat state as a badge."""
+    held = getattr(session, "held", None)
+    badge = seat_badge(
+        held_status=None if held is None else held.status, seats_left=getattr(session, "seats_left", None)
     )
+    # Both parts built by format_html, their values escaped.
+    return mark_safe(f"{choice_label_head(session)}{badge}</span></span>")  # noqa: S308
 
 
 class RegistrationForm(forms.Form):

@@ -59,31 +59,42 @@ def pickable_sessions(*, series: Series, now: dt.datetime | None = None) -> list
     return sessions
 
 
-def with_seats_and_holdings(sessions: list[Session], *, user) -> list[Session]:
-    """Each session with `seats_taken`, `seats_left` (None when unlimited) and `held` (the learner's registration
-    in it, or None), counted now: one query, for the seats change with every registration.
+def seats_and_holdings(session_ids: list[int], *, user) -> dict[int, tuple[int, str | None]]:
+    """For each of these sessions that anyone holds or waits for: the seats taken, and the status of the learner's
+    registration in it (None when they have none); a session nobody holds is left out. One query, none for no
+    session.
 
     Written in SQL: the picker runs it on every visit, and the ORM took longer to build the grouped count than the
     database to answer it (tests/enrollment/test_picker_sql.py holds it to the ORM's count)."""
-    counts = {}
-    if sessions:
-        table = connection.ops.quote_name(Registration._meta.db_table)
-        ids = [session.pk for session in sessions]
-        # The table name comes from the model; every value is a parameter.
-        sql = (
-            "SELECT session_id, COUNT(CASE WHEN status = %s THEN 1 END),"  # noqa: S608
-            " MAX(CASE WHEN user_id = %s THEN status END)"
-            f" FROM {table} WHERE session_id IN ({', '.join(['%s'] * len(ids))}) AND status <> %s"
-            " GROUP BY session_id"
-        )
-        params = [Registration.Status.REGISTERED.value, user.pk, *ids, Registration.Status.CANCELLED.value]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            counts = {session_id: (taken, mine) for session_id, taken, mine in cursor.fetchall()}
+    if not session_ids:
+        return {}
+    table = connection.ops.quote_name(Registration._meta.db_table)
+    # The table name comes from the model; every value is a parameter.
+    sql = (
+        "SELECT session_id, COUNT(CASE WHEN status = %s THEN 1 END),"  # noqa: S608
+        " MAX(CASE WHEN user_id = %s THEN status END)"
+        f" FROM {table} WHERE session_id IN ({', '.join(['%s'] * len(session_ids))}) AND status <> %s"
+        " GROUP BY session_id"
+    )
+    params = [Registration.Status.REGISTERED.value, user.pk, *session_ids, Registration.Status.CANCELLED.value]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {session_id: (taken, mine) for session_id, taken, mine in cursor.fetchall()}
+
+
+def seats_left(capacity: int | None, taken: int) -> int | None:
+    """None when unlimited."""
+    return None if capacity is None else max(0, capacity - taken)
+
+
+def with_seats_and_holdings(sessions: list[Session], *, user) -> list[Session]:
+    """Each session with `seats_taken`, `seats_left` (None when unlimited) and `held` (the learner's registration
+    in it, or None), counted now (`seats_and_holdings`): one query, for the seats change with every registration."""
+    counts = seats_and_holdings([session.pk for session in sessions], user=user)
     for session in sessions:
         taken, mine = counts.get(session.pk, (0, None))
         session.seats_taken = taken
-        session.seats_left = None if session.capacity is None else max(0, session.capacity - taken)
+        session.seats_left = seats_left(session.capacity, taken)
         session.held = None if mine is None else Registration(session_id=session.pk, user_id=user.pk, status=mine)
     return sessions
 

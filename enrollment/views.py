@@ -26,7 +26,7 @@ from core.ratelimit import Lockout
 from series.models import Series
 from sessions.models import Session
 
-from . import join_queue, queries, services, sql_rows
+from . import join_queue, picker, queries, services, sql_rows
 from .credits import credit_summary, learner_series_credits
 from .forms import EnrollmentKeyForm, RegistrationForm
 from .key_limits import begin_key_guess
@@ -260,11 +260,6 @@ def _sessions_left(series: Series) -> list[Session]:
     return [session for session in kept if session.starts_at > now]
 
 
-def _picker_sessions(series: Series, user) -> list[Session]:
-    """The sessions left to pick (`_sessions_left`), with the seats taken and what this learner holds counted now."""
-    return queries.with_seats_and_holdings(_sessions_left(series), user=user)
-
-
 def _submittable_sessions(series: Series) -> list[Session]:
     """What a submitted pick is checked against: the sessions left to pick as the picker shows them
     (`_sessions_left`: a session staff cancel or move is no longer picked once they save it), with their series
@@ -332,25 +327,23 @@ def register(request, slug):
         held = queries.registrations_in_series(user=request.user, series=series)
         for session in sessions:
             session.held = held.get(session.pk)
-        holding = list(held)
+        form = RegistrationForm(
+            request.POST, sessions=sessions, ask_consent=ask_consent, initial={"sessions": list(held)}
+        )
+        if refused is not None:
+            form.full_clean()  # the picker as submitted, and why the service refused it
+            form.add_error(None, refused)
+        # Every session left to pick is full: the button says what pressing it does.
+        pickable = [session for session in sessions if session.held is None]
+        only_waitlists = bool(pickable) and all(session.seats_left == 0 for session in pickable)
+        picker_form, has_sessions = form, bool(sessions)
     else:
-        sessions = _picker_sessions(series, request.user)
-        holding = [session.pk for session in sessions if session.held is not None]
-    form = RegistrationForm(
-        request.POST if request.method == "POST" else None,
-        sessions=sessions,
-        ask_consent=ask_consent,
-        initial={"sessions": holding},
-    )
-    if refused is not None:
-        form.full_clean()  # the picker as submitted, and why the service refused it
-        form.add_error(None, refused)
-    # Every session left to pick is full: the button says what pressing it does.
-    pickable = [session for session in sessions if session.held is None]
-    only_waitlists = bool(pickable) and all(session.seats_left == 0 for session in pickable)
-    context.update(
-        {"form": form, "sessions": sessions, "has_sessions": bool(sessions), "only_waitlists": only_waitlists}
-    )
+        # What every learner sees kept, the seats and what this learner holds counted now (enrollment/picker.py).
+        choices = picker.choices(series, user=request.user)
+        pickable = [choice for choice in choices if choice.held_status is None]
+        only_waitlists = bool(pickable) and all(choice.seats_left == 0 for choice in pickable)
+        picker_form, has_sessions = picker.form_html(choices, ask_consent=ask_consent), bool(choices)
+    context.update({"picker_form": picker_form, "has_sessions": has_sessions, "only_waitlists": only_waitlists})
     return render(request, "enrollment/register.html", context)
 
 
