@@ -225,9 +225,10 @@ def _shared_published_series(request, slug: str) -> Series:
     programme and with every enrollment or registration (the facts count them), so never staler than a seat."""
 
     def read():
-        return with_registration_facts(Series.objects.all()).filter(slug=slug, status=Series.Status.PUBLISHED).first()
+        series = with_registration_facts(Series.objects.all()).filter(slug=slug, status=Series.Status.PUBLISHED).first()
+        return None if series is None else _with_page_words(series)
 
-    series = programme_value(f"picker:series:{slug}", read, shows_seats=True)
+    series = programme_value(f"picker:series-page:{slug}", read, shows_seats=True)
     if series is None or not may_see_all_of(request.user, series):
         raise Http404("No such series.")
     return series
@@ -260,6 +261,16 @@ def _sessions_left(series: Series) -> list[Session]:
     return [session for session in kept if session.starts_at > now]
 
 
+def _with_page_words(series: Series) -> Series:
+    """What the picker page writes of its series (its title in the active language, its address and the form's), so
+    that the kept series carries them: a translated title costs a lookup each time it is read, an address a
+    reverse()."""
+    series.page_title = series.title
+    series.page_url = series.get_absolute_url()
+    series.picker_url = reverse("enrollment:register", args=[series.slug])
+    return series
+
+
 def _submittable_sessions(series: Series) -> list[Session]:
     """What a submitted pick is checked against: the sessions left to pick as the picker shows them
     (`_sessions_left`: a session staff cancel or move is no longer picked once they save it), with their series
@@ -276,7 +287,10 @@ def register(request, slug):
     """Pick sessions of a series; consent on the first registration."""
     # With the facts the registration state is computed from: the view and the services it calls read them once.
     # The form shown (GET) reads what every learner sees from the programme's cache.
-    series = _posted_series(request, slug) if request.method == "POST" else _shared_published_series(request, slug)
+    if request.method == "POST":
+        series = _with_page_words(_posted_series(request, slug))
+    else:
+        series = _shared_published_series(request, slug)
     context = {"series": series}
     availability = registration_state(series)
     if not availability.takes_registrations:
