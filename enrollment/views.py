@@ -392,12 +392,12 @@ def registered(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cancel_registration(request, pk):
-    registration = get_object_or_404(
-        Registration.objects.select_related("session__series").exclude(status=Registration.Status.CANCELLED),
-        pk=pk,
-        user=request.user,
-    )
+    registration = get_object_or_404(Registration.objects.select_related("session__series"), pk=pk, user=request.user)
     session = registration.session
+    if registration.status == Registration.Status.CANCELLED:
+        # A second tab or a second click on "Yes, cancel": what they asked for is done, so say so, not "not found".
+        messages.info(request, _("You are no longer registered for “%(title)s”.") % {"title": session.title})
+        return redirect("enrollment:my_learning")
     if session.starts_at <= timezone.now():
         messages.error(request, _("This session has already started; it can no longer be cancelled."))
         return redirect("enrollment:my_learning")
@@ -426,7 +426,11 @@ def leave_series(request, slug):
     )
     enrolled = enrollment is not None and enrollment.status != Enrollment.Status.WITHDRAWN
     if not enrolled and not upcoming:
-        raise Http404("Not enrolled in this series.")
+        if enrollment is None and not Registration.objects.filter(user=request.user, session__series=series).exists():
+            raise Http404("Not enrolled in this series.")
+        # Left already (a second tab, a second click): say it is done rather than "not found".
+        messages.info(request, _("You have left %(series)s.") % {"series": series.title})
+        return redirect("enrollment:my_learning")
     if request.method == "POST":
         try:
             services.leave_series(user=request.user, series=series)
