@@ -7,6 +7,6 @@ from .models import Series
 
 @register(Series)
 class SeriesTranslationOptions(TranslationOptions):
-    fields = ("title", "short_name", "summary", "description", "audience_description")
+    fields = ("title", "short_name", "summary", "description", "audience_description", "key_distributor")
     # Neither language is required by the field: the series' own language is (Series.clean).
     required_languages = ()

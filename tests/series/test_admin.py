@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.test import Client
 from django.urls import reverse
 
 from enrollment.models import EnrollmentKey
@@ -101,7 +102,7 @@ def _series_form(hub, **overrides):
         "registration_closes_at_0": "",
         "registration_closes_at_1": "",
         "capacity": "",
-        "key_distributor": "your hub",
+        "key_distributor_en": "your hub",
         "cohosts": "",
         "accreditations-TOTAL_FORMS": "1",
         "accreditations-INITIAL_FORMS": "0",
@@ -467,3 +468,22 @@ def test_series_admin_names_its_path_to_the_hub():
 
     assert admin.site._registry[Series].hub_lookup == "hub"
     assert admin.site._registry[Session].hub_lookup == "series__hub"
+
+
+@pytest.mark.django_db
+def test_who_hands_out_the_key_is_written_in_both_languages_and_read_in_the_visitors(staff_client, clinician):
+    form = _series_form(
+        HubFactory(), key_distributor_en="your regional hub", key_distributor_fr="votre carrefour régional"
+    )
+
+    response = staff_client.post(f"{CHANGELIST}add/", form)
+
+    assert response.status_code == 302, _text(response)[:3000]
+    series = Series.objects.get(slug="palliative-care-rural-nursing-stations")
+    visitor = Client()
+    page = visitor.get(series.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Vous devriez l’avoir reçue de votre carrefour régional." in _text(page)
+    assert "your regional hub" not in _text(page)
+    visitor.force_login(clinician)
+    key_form = visitor.get(f"/series/{series.slug}/enroll/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "You should have received this key from your regional hub." in _text(key_form)

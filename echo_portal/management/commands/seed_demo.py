@@ -236,6 +236,7 @@ class Command(BaseCommand):
             mode = Series.RegistrationMode.CLOSED
         else:
             mode = Series.RegistrationMode.OPEN
+        keyed = mode == Series.RegistrationMode.KEY
         return {
             "title": spec["title"],
             "short_name": spec.get("short", ""),
@@ -246,7 +247,9 @@ class Command(BaseCommand):
             "audience_description": spec.get("audience", ""),
             "registration_mode": mode,
             "cohosts": "\n".join(spec.get("cohosts", [])),
-            "key_distributor": "your hub partner or Pallium Canada" if mode == Series.RegistrationMode.KEY else "",
+            # Read in the visitor's language inside "You should have received it from …".
+            "key_distributor_en": "your hub partner or Pallium Canada" if keyed else "",
+            "key_distributor_fr": "votre carrefour partenaire ou Pallium Canada" if keyed else "",
             "status": Series.Status.PUBLISHED,
         }
 
