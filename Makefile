@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format worker beat bench bench-reach migrate messages clean
+.PHONY: run periodic test lint format worker beat bench bench-reach migrate messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ run: $(VENV)/.base-installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty --print-logins
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Beat's work for `make run` (which has no beat), in a second terminal: reminders, recording follow-ups, notices.
+periodic: export SITE_URL ?= http://127.0.0.1:$(PORT)
+periodic: $(VENV)/.base-installed
+	$(PY) manage.py run_periodic_tasks --every $${PERIODIC_SECONDS:-60}
 
 test: $(VENV)/.dev-installed
 	# The compiled catalogue is committed (a fresh machine may lack gettext); refresh it where msgfmt exists.
