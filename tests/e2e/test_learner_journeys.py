@@ -137,8 +137,8 @@ def test_the_same_journey_in_french_after_pressing_the_language_button(page, liv
     assert user.preferred_language == "fr"
     # The confirmation email the learner acted on was written in French too.
     confirmation = _wait_for_mail("chantal@example.org")
-    assert t("Please Confirm Your Email Address", "fr") in confirmation.subject
-    assert t("Please Confirm Your Email Address", "en") not in confirmation.subject
+    assert t("Confirm your email address", "fr") in confirmation.subject
+    assert t("Confirm your email address", "en") not in confirmation.subject
     assert page.get_attribute("html", "lang") == "fr"
     assert not page.console_problems, page.console_problems
 

@@ -87,10 +87,12 @@ def test_signup_while_the_broker_is_down_succeeds_and_the_sweeper_sends_the_veri
 
 
 @pytest.mark.parametrize(
-    ("language", "greeting"), [("en", "Hello from ECHO Portal!"), ("fr", "Portail ECHO")], ids=["en", "fr"]
+    ("language", "signature"),
+    [("en", "Thank you for using ECHO Portal."), ("fr", "Merci d’utiliser le Portail ECHO.")],
+    ids=["en", "fr"],
 )
 def test_account_emails_name_the_site_in_the_readers_language(
-    client, clinician, django_capture_on_commit_callbacks, language, greeting
+    client, clinician, django_capture_on_commit_callbacks, language, signature
 ):
     clinician.preferred_language = language
     clinician.save(update_fields=["preferred_language"])
@@ -99,6 +101,6 @@ def test_account_emails_name_the_site_in_the_readers_language(
         client.post(reverse("account_reset_password"), {"email": clinician.email})
 
     [message] = mail.outbox
-    first_line = message.body.splitlines()[0]
-    assert greeting in first_line
-    assert "testserver" not in first_line and "127.0.0.1" not in first_line
+    last_line = message.body.strip().splitlines()[-1]
+    assert last_line == signature
+    assert "testserver" not in last_line and "127.0.0.1" not in last_line
