@@ -124,7 +124,8 @@ def test_leave_a_series_from_my_learning(client, clinician):
 
     assert _status(clinician, session) == "cancelled"
     assert Enrollment.objects.get(user=clinician).status == "withdrawn"
-    assert client.get(url).status_code == 404
+    # Opened again (a second tab, the back button): it is done, and My learning says so.
+    assert client.get(url)["Location"] == reverse("enrollment:my_learning")
 
 
 def test_someone_elses_registration_cannot_be_cancelled(client, clinician, outsider, small_session):
