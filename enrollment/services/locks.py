@@ -76,13 +76,19 @@ def join_series(*, user_id: int, series_id: int, now: dt.datetime) -> tuple[int,
     )
     params = [user_id, moment, waitlisted, moment, moment, active, active, waitlisted, series_id]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"{_series_lock_sql()}; {insert}", [series_id, *params])
-        else:  # one statement at a time (SQLite's transactions are serialised anyway)
-            cursor.execute(_series_lock_sql(), [series_id])
-            cursor.execute(insert, params)
+        _lock_then_insert(cursor, _series_lock_sql(), [series_id], insert, params)
         row = cursor.fetchone()
     return (row[0], row[1]) if row else None
+
+
+def _lock_then_insert(cursor, lock_sql: str, lock_params: list, insert: str, params: list) -> None:
+    """The lock and the INSERT that counts under it, in one round trip on PostgreSQL (the INSERT's snapshot is taken
+    once the lock is granted); one statement at a time elsewhere (SQLite's transactions are serialised anyway)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"{lock_sql}; {insert}", [*lock_params, *params])
+    else:
+        cursor.execute(lock_sql, lock_params)
+        cursor.execute(insert, params)
 
 
 def _session_lock_sql(ids: list[int]) -> str:
@@ -133,11 +139,7 @@ def take_seats(*, user_id: int, session_ids: Iterable[int], now: dt.datetime) ->
     )
     params = [user_id, moment, moment, waitlisted, moment, registered, registered, waitlisted, *ids]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"{_session_lock_sql(ids)}; {insert}", [*ids, *params])
-        else:  # one statement at a time (SQLite's transactions are serialised anyway)
-            cursor.execute(_session_lock_sql(ids), ids)
-            cursor.execute(insert, params)
+        _lock_then_insert(cursor, _session_lock_sql(ids), ids, insert, params)
         return {session_id: (pk, status) for pk, session_id, status in cursor.fetchall()}
 
 
