@@ -171,6 +171,7 @@ def test_the_last_place_taken_by_someone_else_is_seen_by_the_next_post(client, c
     assert not Registration.objects.filter(user=clinician).exists()
 
 
+@pytest.mark.postgres  # the one-round-trip seat count is PostgreSQL's
 def test_a_post_after_the_picker_reads_neither_the_series_nor_the_sessions_again(client, clinician, ltc):
     pain = ltc.sessions.get(title="Pain at the end of life")
     client.force_login(clinician)
