@@ -13,6 +13,12 @@ with the connection (Django's connection_created starts a new connection with no
 while it was being prepared gets a new name next time. PostgreSQL keeps a prepared statement when the transaction
 it was prepared in rolls back, so what is kept stays true. Values are still parameters, passed as before; the
 statement text must hold no `%` but its `%s` placeholders.
+
+A kept name can go stale while the connection lives on: a migration that changes the type of a column the statement
+returns ("cached plan must not change result type"), or a pooler or `DISCARD ALL` that drops the connection's
+prepared statements ("prepared statement does not exist"). The name is then forgotten, and outside a transaction
+the statement is prepared again at once, so the page is answered; inside one, the transaction has failed anyway and
+the error goes up as any other database error would, the next statement preparing afresh.
 """
 
 from __future__ import annotations
@@ -21,10 +27,13 @@ import hashlib
 import itertools
 from collections.abc import Sequence
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.backends.signals import connection_created
 
 _NAMES = itertools.count(1)
+# SQLSTATEs that mean the kept name no longer stands for the statement: the cached plan changed its result type,
+# and no prepared statement of that name exists on the server.
+_STALE = {"0A000", "26000"}
 
 
 def _new_connection(sender, connection, **kwargs) -> None:
@@ -45,8 +54,15 @@ def fetch_all(sql: str, params: Sequence = (), *, using: str = DEFAULT_DB_ALIAS)
         placeholders = ", ".join(["%s"] * len(params))
         name = prepared.get(sql)
         if name is not None:
-            cursor.execute(f"EXECUTE {name}({placeholders})" if params else f"EXECUTE {name}", params)
-            return cursor.fetchall()
+            try:
+                cursor.execute(f"EXECUTE {name}({placeholders})" if params else f"EXECUTE {name}", params)
+                return cursor.fetchall()
+            except DatabaseError as error:
+                if getattr(error.__cause__, "pgcode", None) not in _STALE:
+                    raise
+                del prepared[sql]
+                if connection.in_atomic_block:
+                    raise
         parts = sql.split("%s")
         if len(parts) != len(params) + 1 or any("%" in part for part in parts):
             raise ValueError("fetch_all: the statement's only % must be its %s placeholders, one per value")

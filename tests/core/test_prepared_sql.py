@@ -25,6 +25,15 @@ def programme():
     return [factories.SeriesFactory(title=f"Series {n} 100% 'quoted'") for n in range(3)]
 
 
+def _prepared_then_dropped():
+    """The statement prepared on this connection, then every prepared statement dropped under it."""
+    expected = _plain(SQL, _params())
+    assert prepared_sql.fetch_all(SQL, _params()) == expected
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    return expected
+
+
 def _params():
     return ["published", dt.datetime.now(dt.UTC) + dt.timedelta(days=1)]
 
@@ -58,6 +67,7 @@ def test_a_rolled_back_transaction_keeps_the_statement_usable(programme):
     assert prepared_sql.fetch_all(SQL, _params()) == expected
 
 
+@pytest.mark.postgres
 def test_a_statement_that_failed_while_prepared_is_prepared_again_under_another_name(programme):
     failing = "SELECT 1 / %s"
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -67,8 +77,44 @@ def test_a_statement_that_failed_while_prepared_is_prepared_again_under_another_
     assert prepared_sql.fetch_all(failing, [1]) == [(1,)]
 
 
+@pytest.mark.postgres
 def test_only_placeholders_may_hold_a_percent_sign():
     with pytest.raises(ValueError):
         prepared_sql.fetch_all("SELECT 'a%' || %s", ["b"])
     with pytest.raises(ValueError):
         prepared_sql.fetch_all("SELECT %s", [1, 2])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+def test_a_statement_whose_result_type_changed_under_it_is_answered_and_prepared_again(programme):
+    """A migration changed the type of a column the kept statement returns while this connection lived on."""
+    sql = "SELECT s.title_en FROM series_series s WHERE s.status = %s ORDER BY s.id"
+    before = prepared_sql.fetch_all(sql, ["published"])
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE series_series ALTER COLUMN title_en TYPE text")
+    try:
+        assert prepared_sql.fetch_all(sql, ["published"]) == before
+        assert prepared_sql.fetch_all(sql, ["published"]) == before
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE series_series ALTER COLUMN title_en TYPE varchar(250)")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+def test_statements_dropped_from_the_connection_are_prepared_again(programme):
+    """A pooler in front of PostgreSQL, or DISCARD ALL, dropped the connection's prepared statements."""
+    expected = _prepared_then_dropped()
+
+    assert prepared_sql.fetch_all(SQL, _params()) == expected
+    assert prepared_sql.fetch_all(SQL, _params()) == expected
+
+
+@pytest.mark.postgres
+def test_inside_a_transaction_a_stale_statement_fails_it_and_the_next_one_prepares_afresh(programme):
+    expected = _prepared_then_dropped()
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        prepared_sql.fetch_all(SQL, _params())
+    assert prepared_sql.fetch_all(SQL, _params()) == expected
