@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.user_cache import forget_user
 from core import page_cache
 from series.models import Series
 from sessions.models import Session
@@ -105,9 +107,14 @@ def register(
 
 
 def record_privacy_consent(*, user, now: dt.datetime) -> None:
-    user.privacy_consent_version = settings.PRIVACY_POLICY_VERSION
-    user.privacy_consent_at = now
-    user.save(update_fields=["privacy_consent_version", "privacy_consent_at"])
+    """The learner agreed to the policy in force: one UPDATE of their row (what `save(update_fields=…)` writes,
+    without building the save), and their kept row dropped (`forget_user`), as its save signal would have done.
+    The model is the user model's, not `type(user)`: a request's user is a lazy object."""
+    consent = {"privacy_consent_version": settings.PRIVACY_POLICY_VERSION, "privacy_consent_at": now}
+    get_user_model().objects.filter(pk=user.pk).update(**consent)
+    for name, value in consent.items():
+        setattr(user, name, value)
+    forget_user(user.pk)
 
 
 def _take_seats(*, user, sessions: list[Session], now: dt.datetime) -> RegistrationResult:
