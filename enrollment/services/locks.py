@@ -11,6 +11,7 @@ the count and the new registrations in one round trip, so no Python runs between
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import cache
 
 from django.db import connection
 
@@ -21,6 +22,12 @@ from ..models import Enrollment, Registration
 
 
 def _name(model, field: str | None = None) -> str:
+    return _quoted_name(connection.vendor, model, field)
+
+
+@cache
+def _quoted_name(vendor: str, model, field: str | None) -> str:
+    # A table's or column's name does not change while the process runs; its quoting depends on the database.
     return connection.ops.quote_name(model._meta.get_field(field).column if field else model._meta.db_table)
 
 
