@@ -123,17 +123,7 @@ def invalidate_seat_counts() -> None:
     as they were before the commit is stored under the version the commit then bumps, and is never served again.
     (Unlike `invalidate_public_pages`, nothing is bumped before: seats move under the seat lock, which a
     registration burst queues on, and a round trip to the cache under it would keep everyone behind it waiting.)
-
-    Once per transaction: a registration that joins the series on the way moves seats twice, and one bump after
-    its commit retires everything read before it. A bump already waiting is reused only when it cannot be dropped
-    without this change (registered in the savepoints still open, so a rollback that drops it drops this change too).
     """
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        open_savepoints = set(connection.savepoint_ids)
-        for savepoints, hook, _robust in connection.run_on_commit:
-            if hook is _bump_seats_version and set(savepoints) <= open_savepoints:
-                return
     transaction.on_commit(_bump_seats_version)
 
 
