@@ -36,7 +36,6 @@ from django.db.models.functions import Cast, Concat, JSONObject
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.choices import TimeZone
 from accounts.models import User
 from accounts.unsubscribe import reminders_unsubscribe_token
 from notifications import deferred, ics
@@ -67,9 +66,8 @@ def recipient_context(user: User) -> dict[str, Any]:
     return {
         "user": user,
         "recipient_name": user.get_short_name(),
+        # Session times are written in the recipient's zone, as the pages write them (core.formatting).
         "time_zone": zone,
-        # A lazy label: rendered under the recipient's language by the outbox.
-        "time_zone_label": TimeZone(zone).label if zone in TimeZone.values else zone,
         "my_learning_url": absolute(reverse("enrollment:my_learning")),
     }
 

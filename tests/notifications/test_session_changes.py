@@ -57,7 +57,7 @@ def test_a_reschedule_tells_everyone_holding_a_seat_or_a_waitlist_place(session,
     registered = updates[seat.user.email]
     assert registered.subject == "New time: Breathlessness"
     assert registered.idempotency_key == f"update:{seat.pk}:1"
-    assert "Friday, March 15, 2030, 2:00 p.m. – 3:00 p.m. (Eastern Time)" in registered.body_text
+    assert "Friday, March 15, 2030, 2:00 – 3:00 p.m. ET" in registered.body_text
     assert "You are still registered." in registered.body_text
     assert "https://zoom.example.org/j/7" in registered.body_text
     assert_links_absolute(registered)
