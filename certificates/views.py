@@ -12,7 +12,7 @@ from enrollment.emails import language_of
 
 from . import services
 from .models import Certificate, normalize_number
-from .pdf import render_pdf
+from .pdf import render_pdf, term
 
 # Only unknown numbers count: someone checking a real document is never held back.
 UNKNOWN_NUMBERS_PER_ADDRESS = ratelimit.Limit("certificate-lookup:address", attempts=20, window_seconds=60 * 60)
@@ -47,7 +47,15 @@ def verify(request, number: str):
     attempt.succeeded()  # a real number: checking it never counts against anyone
     if normalized != number:
         return redirect("certificates:verify", number=normalized)
-    context = {"state": certificate.state, "certificate": certificate, "content": certificate.content}
+    content = certificate.content
+    # The bodies' terms in the reader's language, as the PDF prints them ("Certifié" in French).
+    accreditations = [{**item, "credit_type": term(item["credit_type"])} for item in content["accreditations"]]
+    context = {
+        "state": certificate.state,
+        "certificate": certificate,
+        "content": content,
+        "accreditations": accreditations,
+    }
     response = render(request, "certificates/verify.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -56,6 +56,9 @@ def test_the_page_is_in_french_for_a_french_visitor(client, certificate):
     page = client.get(f"/certificates/{certificate.number}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
 
     assert "Valide." in page and "Certificat de participation" in page
+    # The body's term and the hours as French writes them, as the French PDF prints them.
+    assert "<dd>3,00</dd>" in page and "3 crédits · Certifié</dd>" in page
+    assert "Certified" not in page and "3.00" not in page
 
 
 def test_guessing_numbers_is_rate_limited_and_the_real_one_waits_too(client, certificate):
