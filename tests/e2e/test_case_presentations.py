@@ -52,7 +52,7 @@ EN = {
 }
 FR = {
     "question": "Question pour le panel",
-    "age": "Tranche d'âge",
+    "age": "Tranche d’âge",
     "setting": "Milieu de soins",
     "history": "Antécédents pertinents",
     "symptoms": "Symptômes et médicaments actuels",
@@ -139,7 +139,7 @@ def test_offer_accept_screen_and_approve_in_french(page, browser_context, sign_i
     _as(browser_context, sign_in, presenter)
     page.goto(session.get_absolute_url())
     page.get_by_role("button", name="Proposer un cas").click()
-    expect(page.get_by_text("l'animateur a été informé de votre proposition")).to_be_visible()
+    expect(page.get_by_text("l’animateur a été informé de votre proposition")).to_be_visible()
 
     _as(browser_context, sign_in, facilitator)
     page.goto(session.get_absolute_url())

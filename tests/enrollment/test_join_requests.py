@@ -173,7 +173,7 @@ def test_a_french_decline(client, bruno, series, hub_manager):
     services.decline_join_requests(request_ids=[JoinRequest.objects.get().pk], by=hub_manager, message="Désolé.")
 
     (declined,) = _emails_to("bruno@example.org")
-    assert declined.subject == "Votre demande pour vous joindre à Palliative Care Rounds n'a pas été acceptée"
+    assert declined.subject == "Votre demande pour vous joindre à Palliative Care Rounds n’a pas été acceptée"
     assert "Message des organisateurs" in declined.body_text and "Désolé." in declined.body_text
 
 

@@ -107,3 +107,12 @@ def test_archived_spokes_leave_the_dashboard_list_but_keep_their_history(manager
     response = manager_client.get(manage_url(hub, "dashboard"))
     assert spoke not in response.context["active_spokes"]
     assert response.context["summary"]["totals"]["registered"] == 2
+
+
+def test_the_french_dashboard_writes_apostrophes_as_the_catalogue_does(manager_client, hub, hub_manager, activity):
+    hub_manager.preferred_language = "fr"
+    hub_manager.save()
+
+    html = manager_client.get(manage_url(hub, "dashboard")).content.decode()
+
+    assert "Sur une liste d’attente" in html and "Sur une liste d'attente" not in html
