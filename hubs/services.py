@@ -11,10 +11,11 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core import ratelimit
+from core.formatting import format_day_month_year
 from core.page_cache import invalidate_public_pages
 
 from . import emails
@@ -149,10 +150,16 @@ def invite_to_spoke(*, spoke: Spoke, email: str, language: str, invited_by) -> S
             "hub_name": spoke.hub.name,
             "inviter_name": invited_by.get_full_name() if invited_by else "",
             "accept_url": invitation_url(invitation),
-            "expires_on": timezone.localdate(invitation.expires_at).isoformat(),
+            "expires_on": _written_in(invitation.language, invitation.expires_at),
         },
     )
     return invitation
+
+
+def _written_in(language: str, moment) -> str:
+    """ "December 16, 2026" / "16 décembre 2026", as the invitee's language writes a date."""
+    with translation.override(language):
+        return format_day_month_year(moment)
 
 
 def revoke_invitation(*, invitation: SpokeInvitation) -> bool:

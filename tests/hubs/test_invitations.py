@@ -201,3 +201,44 @@ def test_the_invitation_email_is_in_the_language_the_manager_chose(manager_clien
     assert "Vous êtes invité·e à vous joindre à Lakeside Long-Term Care Home" in row.subject
     assert "Bob Manager vous invite à vous joindre à Lakeside Long-Term Care Home" in row.body_text
     assert 'lang="fr"' in row.body_html
+
+
+@pytest.mark.parametrize(
+    "language, greeting, until, why",
+    [
+        ("en", "ECHO Portal", "The link works until {date}.", "You receive this email because Northern Lakes"),
+        ("fr", "Portail ECHO", "Le lien fonctionne jusqu’au {date}.", "Vous recevez ce courriel parce que Northern"),
+    ],
+)
+def test_the_invitation_email_reads_like_the_portals_other_emails(
+    manager_client, hub, spoke, language, greeting, until, why
+):
+    manager_client.post(
+        manage_url(hub, "invite"), {"spoke": spoke.pk, "email": "nadia@example.org", "language": language}
+    )
+    row = OutboundEmail.objects.get()
+    expires = timezone.localdate(SpokeInvitation.objects.get().expires_at)
+    french_months = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ]
+    written = {
+        "en": f"{expires:%B} {expires.day}, {expires.year}",
+        "fr": f"{'1er' if expires.day == 1 else expires.day} {french_months[expires.month - 1]} {expires.year}",
+    }[language]
+    for body in (row.body_text, row.body_html):
+        assert greeting in body and why in body
+        assert expires.isoformat() not in body  # a date as people write it, not 2026-12-16
+        assert until.format(date=written) in body
+        assert "l'invitation" not in body
+    assert 'class="button"' in row.body_html
