@@ -208,7 +208,8 @@ ACCOUNT_RATE_LIMITS = {
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The second: Canadian French for allauth's own words (courriel, not e-mail), over allauth's France French.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "accounts" / "allauth_locale"]
 # django-modeltranslation: text staff write in both languages (programme, FAQ, pages, mailings) is stored per
 # language; a field left empty in the visitor's language shows the other one, so a French-only series reads in
 # French for everyone and an English one in English until staff add the French.

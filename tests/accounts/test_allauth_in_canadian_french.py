@@ -1,0 +1,90 @@
+"""allauth's own pages, emails and messages read in Canadian French, in the portal's voice: a courriel, never
+France's "e-mail", no "merci de…", no space before a question mark (accounts/allauth_locale)."""
+
+import re
+from pathlib import Path
+
+import allauth
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+FRANCE_FRENCH = re.compile(r"e-mail|\bemail\b|merci de|vous pouvez donc| \?|Bonjour, c'est", re.IGNORECASE)
+
+
+def _visible_text(response) -> str:
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<[^>]+>", " ", html)  # the words people read, not type="email" or name="email"
+    return re.sub(r"\s+", " ", html)
+
+
+@pytest.fixture
+def french_visitor() -> Client:
+    return Client(HTTP_ACCEPT_LANGUAGE="fr")
+
+
+def test_sign_in_and_password_reset_pages_and_email_are_in_canadian_french(
+    french_visitor, clinician, django_capture_on_commit_callbacks
+):
+    clinician.preferred_language = "fr"
+    clinician.save()
+
+    sign_in = _visible_text(french_visitor.get(reverse("account_login")))
+    reset = _visible_text(french_visitor.get(reverse("account_reset_password")))
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = french_visitor.post(reverse("account_reset_password"), {"email": clinician.email}, follow=True)
+
+    assert "Pas encore de compte? Créez-en un" in sign_in and "Mot de passe oublié?" in sign_in
+    assert "Indiquez votre adresse courriel ci-dessous" in reset
+    assert "Nous vous avons envoyé un courriel." in _visible_text(sent)
+    (message,) = mail.outbox
+    assert message.subject == "[ECHO] Courriel de réinitialisation du mot de passe"
+    assert "Vous recevez ce courriel parce que quelqu’un, sans doute vous, a demandé" in message.body
+    for text in (sign_in, reset, _visible_text(sent), message.subject, message.body):
+        assert not FRANCE_FRENCH.search(text), FRANCE_FRENCH.search(text)
+    # Its link opens the page where a new password is chosen, in French too.
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", message.body).group(0)
+    chosen = french_visitor.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
+    assert chosen.status_code == 200
+    assert not FRANCE_FRENCH.search(_visible_text(chosen))
+
+
+def test_the_email_addresses_page_is_in_canadian_french(clinician):
+    clinician.preferred_language = "fr"
+    clinician.save()
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(clinician)
+
+    page = _visible_text(client.get(reverse("account_email")))
+
+    assert "Adresse courriel actuelle" in page and "Changer d’adresse courriel" in page
+    assert not FRANCE_FRENCH.search(page), FRANCE_FRENCH.search(page)
+
+
+def _msgids(po: Path) -> set[str]:
+    text = po.read_text(encoding="utf-8")
+    ids, current = set(), None
+    for line in text.splitlines() + [""]:
+        if line.startswith("msgid "):
+            current = [line[len("msgid ") :]]
+        elif line.startswith('"') and current is not None:
+            current.append(line)
+        else:
+            if current is not None:
+                ids.add("".join(part[1:-1] for part in current))
+            current = None
+    return ids - {""}
+
+
+def test_every_override_still_names_one_of_allauths_messages():
+    """An allauth upgrade that rewords a message would silently bring France's French back: this says which."""
+    ours = _msgids(Path(settings.BASE_DIR) / "accounts" / "allauth_locale" / "fr" / "LC_MESSAGES" / "django.po")
+    allauths = _msgids(Path(allauth.__file__).parent / "locale" / "fr" / "LC_MESSAGES" / "django.po")
+
+    assert len(ours) > 60
+    assert ours - allauths == set()
