@@ -31,16 +31,34 @@ def hubs_i_run(context) -> list:
     return request._hubs_i_run
 
 
+# The main menu's items, by the pages that make each one current (its own page and the pages under it).
+MENU_ITEM_OF_VIEW = {
+    "home": "home",
+    "series:catalog": "programs",
+    "series:detail": "programs",
+    "echo_sessions:past": "past",
+    "hubs:list": "hubs",
+    "hubs:detail": "hubs",
+    "enrollment:my_learning": "my_learning",
+    "enrollment:mainpro_summary": "my_learning",
+    "accounts:profile": "profile",
+}
+
+
 @register.simple_tag(takes_context=True)
 def site_header(context) -> str:
     """The page header (templates/includes/site_header.html): the same for everyone who sees the same links, so it
     is rendered once per language and per what it shows (the page it marks current, signed in or not, the hubs the
-    viewer has a role in, the staff links), the viewer's CSRF token and page address put in afterwards
+    viewer has a role in, the staff links), the menu item marked aria-current="page" being the page's own or the one
+    it sits under (MENU_ITEM_OF_VIEW), the viewer's CSRF token and page address put in afterwards
     (core/templatetags/shared_parts.py). Its "Manage <hub>" entries come from the cache (`hubs_i_run`)."""
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     user = context.get("user")
-    values = {"here": getattr(match, "url_name", None), "signed_in": bool(getattr(user, "is_authenticated", False))}
+    values = {
+        "here": MENU_ITEM_OF_VIEW.get(getattr(match, "view_name", None)),
+        "signed_in": bool(getattr(user, "is_authenticated", False)),
+    }
     if values["signed_in"]:
         in_portal = getattr(match, "namespace", "") == "hubs:manage"
         values.update(

@@ -66,8 +66,28 @@ def test_nobody_gets_the_links_of_another_viewer(clinician, hub_manager, staff):
     assert "Sign out" in alices and "Sign out" not in visitors and "Sign in" in visitors
 
 
-def test_the_current_page_is_marked_for_each_page(clinician):
-    alice = _signed_in(clinician)
+CURRENT = re.compile(r'<a href="([^"]+)" aria-current="page">')
 
-    assert '<a href="/" aria-current="page">' in _header(alice, "/")
-    assert 'aria-current="page"' not in _header(alice, "/series/")
+
+@pytest.mark.parametrize(
+    "url, current",
+    [
+        ("/", "/"),
+        ("/series/", "/series/"),
+        ("/sessions/past/", "/sessions/past/"),
+        ("/hubs/", "/hubs/"),
+        ("/hubs/northern-lakes/", "/hubs/"),  # a hub's page sits under Hub partners
+        ("/me/", "/me/"),
+        ("/me/mainpro/", "/me/"),
+        ("/accounts/profile/", "/accounts/profile/"),
+    ],
+)
+def test_the_main_menu_marks_the_item_of_the_page_being_read(clinician, hub, url, current):
+    """Whichever menu item is the page's own is marked for screen readers (and styled), not only Upcoming."""
+    header = _header(_signed_in(clinician), url)
+
+    assert CURRENT.findall(header) == [current]
+
+
+def test_a_page_of_no_menu_item_marks_none(clinician):
+    assert CURRENT.findall(_header(_signed_in(clinician), "/privacy/")) == []
