@@ -5,13 +5,12 @@ seat; approving a request or accepting an invitation enrolls the person by the u
 the series lock).
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hubs.models import new_invitation_token  # one token maker for both kinds of invitation link
 from series.models import Series
 
 
@@ -78,10 +77,6 @@ class JoinRequest(models.Model):
             for name, value in changes.items():
                 setattr(self, name, value)
         return reopened
-
-
-def new_invitation_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 class SeriesInvitation(models.Model):

@@ -132,6 +132,7 @@ class SpokeMembership(models.Model):
 
 
 def new_invitation_token() -> str:
+    """The random part of an invitation link, to a spoke or to a series by invitation (enrollment.access_models)."""
     return secrets.token_urlsafe(32)
 
 
