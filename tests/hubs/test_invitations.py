@@ -242,3 +242,13 @@ def test_the_invitation_email_reads_like_the_portals_other_emails(
         assert until.format(date=written) in body
         assert "l'invitation" not in body
     assert 'class="button"' in row.body_html
+
+
+def test_a_french_newcomer_reads_one_sentence_to_sign_in_and_accept(client, spoke):
+    invitation = make_invitation(spoke, "nadia@example.org")
+    url = reverse("hubs:invitation", args=[invitation.token])
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    login = f"{reverse('account_login')}?next={url}"
+    assert f'Vous avez déjà un compte? <a href="{login}">Connectez-vous</a>, puis acceptez l’invitation.' in page
