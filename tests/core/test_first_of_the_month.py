@@ -46,7 +46,10 @@ def test_the_first_is_the_first_where_the_reader_is():
 
 @pytest.mark.parametrize(
     "language, expected",
-    [("fr", "dimanche 1er décembre 2030, de 12 h 00 à 13 h 00"), ("en", "Sunday, December 1, 2030, 12:00 p.m.")],
+    [
+        ("fr", "dimanche 1er décembre 2030, 12 h 00 à 13 h 00 HE"),
+        ("en", "Sunday, December 1, 2030, 12:00 – 1:00 p.m. ET"),
+    ],
 )
 def test_the_confirmation_email_of_a_registration_on_the_first(language, expected, clinician, hub):
     series = factories.SeriesFactory(hub=hub, slug="first", registration_mode=Series.RegistrationMode.OPEN)
