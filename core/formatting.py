@@ -196,12 +196,12 @@ def parse_written_date(text: str) -> dt.date | None:
 
 
 def format_day_month(value: dt.datetime | dt.date) -> str:
-    """ "3 March" / "3 mars", with the year when it is not this year."""
+    """ "March 3" / "3 mars", with the year when it is not this year ("March 3, 2027" / "3 mars 2027")."""
     if isinstance(value, dt.datetime):
         value = _local(value)
     if value.year == timezone.localdate().year:
-        return dateformat.format(value, _first_of_month(value, pgettext("day and month", "j F")))
-    return dateformat.format(value, _first_of_month(value, pgettext("day, month and year", "j F Y")))
+        return dateformat.format(value, _first_of_month(value, pgettext("day and month", "F j")))
+    return dateformat.format(value, _first_of_month(value, pgettext("day, month and year", "F j, Y")))
 
 
 def format_time(value: dt.datetime) -> str:

@@ -207,6 +207,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 LANGUAGE_CODE = "en"
+# English dates written out in full, as the portal's sentences write them (echo_portal/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["echo_portal.formats"]
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 # The second: Canadian French for allauth's own words (courriel, not e-mail), over allauth's France French.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "accounts" / "allauth_locale"]

@@ -1,6 +1,6 @@
 """Whether a series takes registrations now, and how to say so: the one place that decides it.
 
-The catalog badge ("Registration open", "Registration by approval", "Registration opens on 3 March",
+The catalog badge ("Registration open", "Registration by approval", "Registration opens on March 3",
 "Full", "Registration closed"), the sentence on the enrollment pages ("Registration for this series closed
 on …") and the rule the services enforce all come from `registration_state`. It counts enrollments and reads the
 series' sessions, so it lives here, above both. Listing queries annotate the facts it needs

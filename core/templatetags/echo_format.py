@@ -46,7 +46,7 @@ def written_date(value, pattern="DATE_FORMAT") -> str:
 
 @register.filter
 def day_month(value) -> str:
-    """{{ value|day_month }}: "3 March"."""
+    """{{ value|day_month }}: "March 3" / "3 mars"."""
     return format_day_month(value) if value else ""
 
 

@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.inclusion_tag("series/includes/registration_badge.html")
 def registration_badge(series):
-    """{% registration_badge series %}: "Registration open", "Registration opens on 3 March", "Full"…"""
+    """{% registration_badge series %}: "Registration open", "Registration opens on March 3", "Full"…"""
     return {"state": compute_registration_state(series)}
 
 

@@ -30,7 +30,7 @@ def test_the_filter_writes_the_first_as_french_and_english_write_it():
         assert _written(dt.date(2030, 12, 2)) == "2 décembre 2030"
         assert _written(dt.date(2030, 12, 1), "l j F Y") == "dimanche 1er décembre 2030"
     with translation.override("en"):
-        assert _written(dt.date(2030, 12, 1)) == "Dec. 1, 2030"
+        assert _written(dt.date(2030, 12, 1)) == "December 1, 2030"
     assert _written(None) == ""
 
 
@@ -73,3 +73,11 @@ def test_the_confirmation_email_of_a_registration_on_the_first(language, expecte
     assert email.recipient == clinician.email
     assert expected in email.body_text
     assert expected in email.body_html
+
+
+def test_english_writes_every_month_in_full_as_the_portals_sentences_do():
+    with translation.override("en"):
+        assert _written(dt.date(2022, 12, 8)) == "December 8, 2022"
+        assert _written(dt.date(2022, 7, 14)) == "July 14, 2022"
+    with translation.override("fr"):
+        assert _written(dt.date(2022, 12, 8)) == "8 décembre 2022"

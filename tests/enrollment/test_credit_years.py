@@ -61,7 +61,7 @@ def test_the_mainpro_page_lists_each_activity_per_credit_year_with_the_claim_fie
     assert page.count('<h2 id="activity-') == 2
     assert "Palliative Care in Long-Term Care" in page
     assert "Group Learning" in page and "Certified" in page and "Live, online" in page
-    assert "April 9, 2026 – June 30, 2026" in page and "July 1, 2026 – Sept. 10, 2026" in page
+    assert "April 9, 2026 – June 30, 2026" in page and "July 1, 2026 – September 10, 2026" in page
 
 
 def test_the_mainpro_csv_has_one_row_per_activity_and_year(client, clinician, across_june):

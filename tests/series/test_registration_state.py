@@ -40,7 +40,7 @@ def test_a_window_not_yet_open_names_its_day():
     state = registration_state(series)
 
     assert state.code == "not_yet_open"
-    assert state.label == f"Registration opens on 3 March {opens.year}"
+    assert state.label == f"Registration opens on March 3, {opens.year}"
     assert not _open_in_sql(series)
     with translation.override("fr"):
         assert registration_state(series).label == f"Inscription ouverte à partir du 3 mars {opens.year}"
@@ -54,7 +54,7 @@ def test_this_years_opening_day_is_written_without_the_year():
 
     label = registration_state(series, now=now).label
     if opens.year == now.year:
-        assert label == f"Registration opens on {opens.day} {opens:%B}"
+        assert label == f"Registration opens on {opens:%B} {opens.day}"
     else:  # New Year's Eve: next year's date keeps its year
         assert label.endswith(str(opens.year))
 
