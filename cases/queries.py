@@ -101,8 +101,8 @@ def my_cases_of(user) -> QuerySet[CasePresentation]:
 
 
 def my_cases_sql(user) -> tuple[str, list]:
-    """`my_cases_of` as a SELECT in SQL, for `enrollment.sql_rows.any_rows` (My learning asks whether there are any
-    on every visit)."""
+    """`my_cases_of` as a SELECT in SQL, for `enrollment.queries.my_learning` (My learning asks whether there are
+    any on every visit, in its one query)."""
     table = connection.ops.quote_name(CasePresentation._meta.db_table)
     return f"SELECT 1 FROM {table} WHERE presenter_id = %s AND state <> %s", [user.pk, State.DECLINED.value]  # noqa: S608
 

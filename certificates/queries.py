@@ -16,8 +16,8 @@ def documents_of(*, user) -> QuerySet[Certificate]:
 
 
 def documents_sql(*, user) -> tuple[str, list]:
-    """`documents_of` as a SELECT in SQL, for `enrollment.sql_rows.any_rows` (My learning asks whether there are
-    any on every visit)."""
+    """`documents_of` as a SELECT in SQL, for `enrollment.queries.my_learning` (My learning asks whether there
+    are any on every visit, in its one query)."""
     table = connection.ops.quote_name(Certificate._meta.db_table)
     return f"SELECT 1 FROM {table} WHERE user_id = %s", [user.pk]  # noqa: S608 (the table name is the model's)
 

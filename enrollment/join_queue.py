@@ -105,8 +105,8 @@ def shown_requests_of(*, user) -> QuerySet[JoinRequest]:
 
 
 def shown_requests_sql(*, user) -> tuple[str, list]:
-    """`shown_requests_of` as a SELECT in SQL, for `sql_rows.any_rows` (My learning asks whether there are any on
-    every visit)."""
+    """`shown_requests_of` as a SELECT in SQL, for `queries.my_learning` (My learning asks whether there are any on
+    every visit, in its one query)."""
     table = connection.ops.quote_name(JoinRequest._meta.db_table)
     shown = [JoinRequest.State.PENDING.value, JoinRequest.State.DECLINED.value]
     return f"SELECT 1 FROM {table} WHERE user_id = %s AND state IN (%s, %s)", [user.pk, *shown]  # noqa: S608

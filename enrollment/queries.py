@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core import prepared_sql
 from core.formatting import format_session_when
 from core.i18n import field_in, localized
 from series.models import Series
@@ -183,7 +184,7 @@ class UpcomingSeat:
     row: tuple  # as `_my_registration_rows` read it
 
     def registration(self) -> Registration:
-        return _registration_of(made([self.row], _my_registrations_query()[1])[0])
+        return _registration_of(made([self.row], _my_registrations_parts()[-1])[0])
 
 
 @dataclass
@@ -194,6 +195,7 @@ class MyLearning:
     past_count: int = 0  # every past session, shown or not
     enrollments: list[Enrollment] = field(default_factory=list)
     credits: list[SeriesCredits] = field(default_factory=list)
+    has_rows: dict[str, bool] = field(default_factory=dict)  # whether each list asked about has any, by name
 
 
 def _titles(prefix: str = "") -> list[str]:
@@ -202,35 +204,54 @@ def _titles(prefix: str = "") -> list[str]:
 
 
 @cache
-def _my_registrations_query() -> tuple[str, list[Columns]]:
+def _my_registrations_parts() -> tuple[str, str, str, str, list[Columns]]:
     """The learner's registrations (not cancelled) with what My learning shows of their session and series (and what
-    credits are counted from), in the order shown: the SQL, written once per process, and the columns it loads."""
+    credits are counted from): the columns, the joined tables, the condition (the learner and the status as
+    parameters) and the order shown, written once per process, and the columns it loads."""
     registration = Columns.of(Registration, "r", ["id", "session_id", "status", "attended_minutes"])
     session = Columns.of(Session, "s", ["id", "series_id", *_titles(), "starts_at", "ends_at", "status", "join_url"])
     series = Columns.of(
         Series, "se", ["id", "slug", *_titles(), "attendance_minimum_minutes", "attendance_minimum_percent"]
     )
     # Table and column names come from the models; the learner and the status are parameters.
-    sql = (
-        f"SELECT {registration.select()}, {session.select()}, {series.select()}"  # noqa: S608
-        f" FROM {registration.table} r"
+    tables = (
+        f"{registration.table} r"
         f" INNER JOIN {session.table} s ON {session.column('id')} = {registration.column('session_id')}"
         f" INNER JOIN {series.table} se ON {series.column('id')} = {session.column('series_id')}"
-        f" WHERE {registration.column('user_id')} = %s AND {registration.column('status')} <> %s"
-        f" ORDER BY {session.column('starts_at')}, {registration.column('id')}"
     )
-    return sql, [registration, session, series]
+    condition = f"{registration.column('user_id')} = %s AND {registration.column('status')} <> %s"
+    select = f"{registration.select()}, {session.select()}, {series.select()}"
+    order = f"{session.column('starts_at')}, {registration.column('id')}"
+    return select, tables, condition, order, [registration, session, series]
 
 
-def _my_registration_rows(*, user) -> list[tuple]:
-    """The rows `_my_registrations_query` reads, each value as the ORM reads it: one query, written in SQL because
-    My learning runs it on every visit and the ORM spent five times longer compiling it than the database
-    answering it."""
-    sql, parts = _my_registrations_query()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, Registration.Status.CANCELLED.value])
-        rows = cursor.fetchall()
-    return converted(rows, parts)
+def _my_registration_rows(*, user, asked: dict[str, tuple[str, list]] | None = None) -> tuple[dict[str, bool], list]:
+    """Whether each of the SELECTs `asked` (SQL and parameters: the lists of My learning most learners have nothing
+    in) returns a row, and the rows `_my_registrations_parts` describes, each value as the ORM reads it: one round trip,
+    written in SQL and planned once per database connection because My learning runs it on every visit (the ORM
+    spent five times longer compiling it than the database answering it, and the database longer planning it than
+    running it).
+
+    The questions are asked beside the rows, which are left-joined to one row of answers so the answers come back
+    when the learner has no registration (that row's registration columns are NULL)."""
+    select, tables, condition, order, parts = _my_registrations_parts()
+    asked = asked or {}
+    names = list(asked)
+    answers = "".join(f"EXISTS ({asked[name][0]}), " for name in names)
+    # Every value is a parameter; the SQL is the models' and the callers' (their questions' text is fixed).
+    sql = (
+        f"SELECT {answers}{select} FROM (SELECT 1 AS one) answers"  # noqa: S608
+        f" LEFT JOIN ({tables}) ON {condition} ORDER BY {order}"
+    )
+    params = [param for name in names for param in asked[name][1]]
+    params += [user.pk, Registration.Status.CANCELLED.value]
+    found = prepared_sql.fetch_all(sql, params)
+    if not found:  # no registrations and nothing asked cannot happen: the row of answers is always there
+        return {}, []
+    answered = {name: bool(value) for name, value in zip(names, found[0], strict=False)}
+    first = len(names)
+    rows = [row[first:] for row in found if row[first] is not None]
+    return answered, converted(rows, parts)
 
 
 def _registration_of(objects: list) -> Registration:
@@ -243,9 +264,8 @@ def _registration_of(objects: list) -> Registration:
 def _my_registrations(*, user) -> list[Registration]:
     """What `_my_registration_rows` reads, as the ORM would have made it with `select_related("session__series")`
     and `only()` those fields (tests/enrollment/test_my_learning_sql.py holds it to the ORM's answer)."""
-    return [
-        _registration_of(objects) for objects in made(_my_registration_rows(user=user), _my_registrations_query()[1])
-    ]
+    _answers, rows = _my_registration_rows(user=user)
+    return [_registration_of(objects) for objects in made(rows, _my_registrations_parts()[-1])]
 
 
 def _add_waitlist_positions(rows: list, *, model, within: str, otherwise: int | None = None) -> None:
@@ -270,28 +290,31 @@ def shown_enrollments_of(*, user) -> QuerySet[Enrollment]:
 
 
 def shown_enrollments_sql(*, user) -> tuple[str, list]:
-    """`shown_enrollments_of` as a SELECT in SQL, for `sql_rows.any_rows`: My learning asks whether there are any on
-    every visit, and the ORM takes longer to build the question than the database to answer it."""
+    """`shown_enrollments_of` as a SELECT in SQL, for `my_learning`, which asks whether there are any on every visit
+    in its one query (the ORM takes longer to build the question than the database to answer it)."""
     table = connection.ops.quote_name(Enrollment._meta.db_table)
     # The table name comes from the model; every value is a parameter.
     return f"SELECT 1 FROM {table} WHERE user_id = %s AND status <> %s", [user.pk, Enrollment.Status.WITHDRAWN.value]  # noqa: S608
 
 
 def my_learning(
-    *, user, now: dt.datetime | None = None, all_past: bool = False, read_enrollments: bool = True
+    *, user, now: dt.datetime | None = None, all_past: bool = False, asked: dict[str, tuple[str, list]] | None = None
 ) -> MyLearning:
-    """Everything My learning shows: the registrations with what is shown of their session and series (one query),
-    the published materials of the past sessions listed and the accreditations of the series attended (one query
-    each, only when there are any), and the enrollments (one query, left out when the caller knows there are none).
+    """Everything My learning shows: the registrations with what is shown of their session and series, and whether
+    the learner has any enrollment and a row in each of the other lists `asked` (SELECTs in SQL with their
+    parameters, by name; answers in `has_rows`), in one query; the published materials of the past sessions listed,
+    the accreditations of the series attended and the enrollments (one query each, only when there are any).
 
     Past sessions are the PAST_SESSIONS_SHOWN most recent unless `all_past`; credits count the whole history.
     """
     now = now or timezone.now()
-    rows = _my_registration_rows(user=user)
-    parts = _my_registrations_query()[1]
+    result = MyLearning()
+    result.has_rows, rows = _my_registration_rows(
+        user=user, asked={"enrollments": shown_enrollments_sql(user=user), **(asked or {})}
+    )
+    parts = _my_registrations_parts()[-1]
     status_at, ends_at = position(parts, Registration, "status"), position(parts, Session, "ends_at")
     id_at, session_at = position(parts, Registration, "id"), position(parts, Registration, "session_id")
-    result = MyLearning()
     # A seat still to come is all most of the list is: kept as its row (the instances are made only for the rest).
     others = []
     for row in rows:
@@ -326,7 +349,7 @@ def my_learning(
         )
     if series_by_id:
         prefetch_related_objects(list(series_by_id.values()), "accreditations")
-    if read_enrollments:
+    if result.has_rows["enrollments"]:
         result.enrollments = list(
             shown_enrollments_of(user=user)
             .select_related("series")

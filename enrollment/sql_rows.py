@@ -47,16 +47,6 @@ class Columns:
         return ", ".join(f"{self.alias}.{connection.ops.quote_name(field.column)}" for field in self.fields)
 
 
-def any_rows(selects: dict[str, tuple[str, list]]) -> dict[str, bool]:
-    """Whether each of these SELECTs (SQL and parameters) returns a row, asked in one query."""
-    names = list(selects)
-    sql = "SELECT " + ", ".join(f"EXISTS ({selects[name][0]})" for name in names)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [param for name in names for param in selects[name][1]])
-        row = cursor.fetchone()
-    return {name: bool(value) for name, value in zip(names, row, strict=True)}
-
-
 def converted(rows: list[tuple], parts: list[Columns]) -> list[tuple]:
     """The rows (the columns of `parts` one after the other, as `Columns.select` lists them) with each value through
     the database backend's and the field's converters, as the ORM reads them (none on PostgreSQL for these fields:

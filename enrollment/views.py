@@ -26,7 +26,7 @@ from core.ratelimit import Lockout
 from series.models import Series
 from sessions.models import Session
 
-from . import join_queue, picker, queries, services, sql_rows
+from . import join_queue, picker, queries, services
 from .credits import credit_summary, learner_series_credits
 from .forms import EnrollmentKeyForm, RegistrationForm
 from .key_limits import begin_key_guess
@@ -523,25 +523,23 @@ def _series_cards(enrollments: list[Enrollment]) -> list[tuple[Enrollment, str |
     return [(enrollment, shared.get(f"me:series-card:{enrollment.series_id}")) for enrollment in enrollments]
 
 
-def _parts_with_rows(user) -> dict[str, bool]:
-    """Which of My learning's lists that most learners have nothing in (series joined, documents, requests to
-    join, case presentations) have rows: one query, so the empty ones cost none. Each list's question is written in
-    SQL beside its query (tests/enrollment/test_my_learning_sql.py holds each to the query's answer)."""
-    return sql_rows.any_rows(
-        {
-            "enrollments": queries.shown_enrollments_sql(user=user),
-            "documents": certificate_queries.documents_sql(user=user),
-            "join_requests": join_queue.shown_requests_sql(user=user),
-            "cases": case_queries.my_cases_sql(user),
-        }
-    )
+def _lists_to_ask(user) -> dict[str, tuple[str, list]]:
+    """Of My learning's lists that most learners have nothing in, those of other apps (documents, requests to join,
+    case presentations): whether each has rows is asked in SQL beside the page's one query (queries.my_learning adds
+    the series joined), so the empty ones cost no query. Each list's question is written in SQL beside its query
+    (tests/enrollment/test_my_learning_sql.py holds each to the query's answer)."""
+    return {
+        "documents": certificate_queries.documents_sql(user=user),
+        "join_requests": join_queue.shown_requests_sql(user=user),
+        "cases": case_queries.my_cases_sql(user),
+    }
 
 
 @login_required
 def my_learning(request):
     all_past = request.GET.get("past") == "all"
-    has = _parts_with_rows(request.user)
-    learning = queries.my_learning(user=request.user, all_past=all_past, read_enrollments=has["enrollments"])
+    learning = queries.my_learning(user=request.user, all_past=all_past, asked=_lists_to_ask(request.user))
+    has = learning.has_rows
     summary = credit_summary(learning.credits)
     return render(
         request,

@@ -116,7 +116,7 @@ def test_my_learning_reads_in_four_queries(django_assert_num_queries, clinician)
         factories.RegistrationFactory(user=clinician, session=session, attended_minutes=minutes)
     factories.EnrollmentFactory.create_batch(2, user=clinician)
 
-    # 1: registrations with what is shown of their session and series;
+    # 1: registrations with what is shown of their session and series, and whether there are enrollments;
     # 2: the published resources of the past sessions listed; 3: the accreditations of the series attended
     # (for credits); 4: enrollments with their series. Nobody waits in line, so no place in line is counted.
     with django_assert_num_queries(4):
@@ -130,9 +130,9 @@ def test_my_learning_with_only_seats_to_come_reads_them_in_one_query(django_asse
     for days in (7, 14):
         factories.RegistrationFactory(user=clinician, session=factories.SessionFactory(days_from_now=days))
 
-    # 1: registrations with what is shown of their session and series (no past session, nothing attended,
-    # no enrollment asked for, no waitlist: nothing else to read).
+    # 1: registrations with what is shown of their session and series, and whether there are enrollments (none;
+    # no past session, nothing attended, no waitlist: nothing else to read).
     with django_assert_num_queries(1):
-        learning = queries.my_learning(user=clinician, read_enrollments=False)
+        learning = queries.my_learning(user=clinician)
 
     assert len(learning.upcoming) == 2 and learning.past == [] and learning.credits == []

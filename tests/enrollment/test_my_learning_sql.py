@@ -2,8 +2,8 @@
 
 Its registrations, read in SQL, are the instances the ORM makes from the same fields: same rows in the
 same order, same values (titles in every language, aware times), the session and its series attached, and nothing
-else loaded (a field left out is read on access, as with `only()`). Its question of which lists have rows gets
-each list's query's answer."""
+else loaded (a field left out is read on access, as with `only()`). Its questions of which lists have rows, asked
+in the same query, get each list's query's answer."""
 
 import datetime as dt
 
@@ -15,7 +15,7 @@ from cases import queries as case_queries
 from cases.models import CasePresentation
 from certificates import queries as certificate_queries
 from certificates.models import Certificate
-from enrollment import join_queue, queries, sql_rows
+from enrollment import join_queue, queries
 from enrollment.models import Enrollment, JoinRequest, Registration
 from sessions.models import Session
 from tests import factories
@@ -96,8 +96,18 @@ def test_nothing_held_reads_nothing(clinician):
     assert queries._my_registrations(user=clinician) == []
 
 
+def _asked(person) -> dict[str, tuple[str, list]]:
+    return {
+        "enrollments": queries.shown_enrollments_sql(user=person),
+        "documents": certificate_queries.documents_sql(user=person),
+        "join_requests": join_queue.shown_requests_sql(user=person),
+        "cases": case_queries.my_cases_sql(person),
+    }
+
+
 def test_each_question_of_what_the_page_has_gets_its_querys_answer(clinician, outsider, hub_manager):
-    """Alice has one of each, some of them in states the lists leave out; Bob has only those; Charlie nothing."""
+    """Alice has one of each, some of them in states the lists leave out, and seats; Bob has only those and a
+    cancelled seat; Charlie nothing. The questions are answered beside the rows, with or without rows."""
     alice, bob, charlie = clinician, outsider, hub_manager
     series, other = factories.SeriesFactory(), factories.SeriesFactory()
     session = factories.SessionFactory(series=series)
@@ -110,32 +120,23 @@ def test_each_question_of_what_the_page_has_gets_its_querys_answer(clinician, ou
     JoinRequest.objects.create(user=bob, series=series, state=JoinRequest.State.APPROVED)
     CasePresentation.objects.create(session=session, presenter=alice, state=CasePresentation.State.DRAFT)
     CasePresentation.objects.create(session=session, presenter=bob, state=CasePresentation.State.DECLINED)
+    factories.RegistrationFactory(user=alice, session=session)
+    factories.RegistrationFactory(user=alice, session=factories.SessionFactory(series=other, days_from_now=-3))
+    factories.RegistrationFactory(user=bob, session=session, status=Registration.Status.CANCELLED)
 
     for person in (alice, bob, charlie):
-        asked = sql_rows.any_rows(
-            {
-                "enrollments": queries.shown_enrollments_sql(user=person),
-                "documents": certificate_queries.documents_sql(user=person),
-                "join_requests": join_queue.shown_requests_sql(user=person),
-                "cases": case_queries.my_cases_sql(person),
-            }
-        )
+        asked, rows = queries._my_registration_rows(user=person, asked=_asked(person))
         assert asked == {
             "enrollments": queries.shown_enrollments_of(user=person).exists(),
             "documents": certificate_queries.documents_of(user=person).exists(),
             "join_requests": join_queue.shown_requests_of(user=person).exists(),
             "cases": case_queries.my_cases_of(person).exists(),
         }, person.email
-    assert all(sql_rows.any_rows({"enrollments": queries.shown_enrollments_sql(user=alice)}).values())
-    assert not any(
-        sql_rows.any_rows(
-            {
-                "enrollments": queries.shown_enrollments_sql(user=bob),
-                "join_requests": join_queue.shown_requests_sql(user=bob),
-                "cases": case_queries.my_cases_sql(bob),
-            }
-        ).values()
-    )
+        assert rows == queries._my_registration_rows(user=person)[1], person.email
+        assert [row[0] for row in rows] == [registration.pk for registration in _orm(person)], person.email
+    assert all(queries._my_registration_rows(user=alice, asked=_asked(alice))[0].values())
+    assert not any(queries._my_registration_rows(user=bob, asked=_asked(bob))[0].values())
+    assert queries.my_learning(user=charlie).has_rows == {"enrollments": False}
 
 
 def test_the_seats_to_come_are_the_orms_and_make_its_instances(clinician):
@@ -154,7 +155,7 @@ def test_the_seats_to_come_are_the_orms_and_make_its_instances(clinician):
     factories.RegistrationFactory(session=session)  # someone else's
     now = timezone.now()
 
-    learning = queries.my_learning(user=clinician, now=now, read_enrollments=False)
+    learning = queries.my_learning(user=clinician, now=now)
     expected = [
         registration
         for registration in _orm(clinician)
