@@ -51,15 +51,7 @@ def converted(rows: list[tuple], parts: list[Columns]) -> list[tuple]:
     """The rows (the columns of `parts` one after the other, as `Columns.select` lists them) with each value through
     the database backend's and the field's converters, as the ORM reads them (none on PostgreSQL for these fields:
     the rows come back as they are)."""
-    converters = []
-    position = 0
-    for part in parts:
-        for field in part.fields:
-            column = field.get_col(part.alias)
-            found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-            if found:
-                converters.append((position, found, column))
-            position += 1
+    converters = _converters(tuple(parts))
     if not converters:
         return rows
     done = []
@@ -72,6 +64,25 @@ def converted(rows: list[tuple], parts: list[Columns]) -> list[tuple]:
             row[at] = value
         done.append(tuple(row))
     return done
+
+
+def _converters(parts: tuple[Columns, ...]) -> list[tuple[int, list, object]]:
+    """Where a row of these parts has values to convert, with the converters and the column, as `converted` applies
+    them: looked up once per database connection (they are the backend's and the fields', and My learning reads the
+    same parts on every visit)."""
+    kept = connection.__dict__.setdefault("sql_rows_converters", {})
+    if parts not in kept:
+        converters = []
+        position = 0
+        for part in parts:
+            for field in part.fields:
+                column = field.get_col(part.alias)
+                found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+                if found:
+                    converters.append((position, found, column))
+                position += 1
+        kept[parts] = converters
+    return kept[parts]
 
 
 def position(parts: list[Columns], model: type[Model], attname: str) -> int:
