@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
@@ -21,7 +22,7 @@ from certificates import queries as certificate_queries
 from core import ratelimit
 from core.csv_export import csv_response
 from core.formatting import format_time
-from core.page_cache import programme_fragments, programme_value
+from core.page_cache import programme_fragment, programme_fragments, programme_value
 from core.ratelimit import Lockout
 from series.models import Series
 from sessions.models import Session
@@ -535,27 +536,75 @@ def _lists_to_ask(user) -> dict[str, tuple[str, list]]:
     }
 
 
+# Where each of the learner's own parts goes in My learning's kept frame: no character that escaping changes.
+_OWN_PART_HOLE = re.compile("\x00my-learning:([a-z_]+)\x00")
+# The learner's own parts drawn from a template of their own, under the frame's flag that says there is one; those
+# that show the request's CSRF token or read the viewer from the request get it.
+_DRAWN_PARTS = {
+    "waitlist": "waitlisted",
+    "join_requests": "join_requests",
+    "series": "enrollments",
+    "past": "past",
+    "cases": "has_cases",
+    "credits": "credits",
+    "documents": "documents",
+}
+_PARTS_WITH_REQUEST = {"join_requests", "cases"}
+_OWN_PARTS = ("next_card", "later_cards", *_DRAWN_PARTS)
+
+
+def _my_learning_frame(shape: dict[str, int | bool]) -> str:
+    """My learning's page above its closing parts for learners whose lists are empty or not as `shape` says (how
+    many seats to come, up to 2, and whether each other list has any): only headings and the words of empty lists,
+    the same for all of them, so rendered once per language and kept, with a hole where each of their own parts
+    goes."""
+    name = "me:frame:" + ",".join(f"{key}={int(value)}" for key, value in shape.items())
+    holes = {part: f"\x00my-learning:{part}\x00" for part in _OWN_PARTS}
+    return programme_fragment(
+        name, lambda: render_to_string("enrollment/my_learning/frame.html", {**shape, "holes": holes})
+    )
+
+
 @login_required
 def my_learning(request):
+    """The kept frame (`_my_learning_frame`) with the learner's own parts put in: their upcoming cards (kept per
+    session, their links to cancel put in) and each list they have anything in, drawn for them."""
     all_past = request.GET.get("past") == "all"
     learning = queries.my_learning(user=request.user, all_past=all_past, asked=_lists_to_ask(request.user))
     has = learning.has_rows
-    summary = credit_summary(learning.credits)
-    return render(
-        request,
-        "enrollment/my_learning.html",
-        {
-            "learning": learning,
-            "upcoming_cards": _upcoming_cards(learning.upcoming),
-            "series_cards": _series_cards(learning.enrollments),
-            "all_past": all_past,
-            "has_cases": has["cases"],
-            "summary": summary,
-            "mainpro_year": summary.current_mainpro_year(today=timezone.localdate()),
-            "documents": list(certificate_queries.documents_of(user=request.user)) if has["documents"] else [],
-            "join_requests": join_queue.requests_of(user=request.user) if has["join_requests"] else [],
-        },
-    )
+    cards = _upcoming_cards(learning.upcoming)
+    documents = list(certificate_queries.documents_of(user=request.user)) if has["documents"] else []
+    join_requests = join_queue.requests_of(user=request.user) if has["join_requests"] else []
+    shape = {
+        "upcoming": min(len(cards), 2),
+        "waitlisted": bool(learning.waitlisted),
+        "join_requests": bool(join_requests),
+        "enrollments": bool(learning.enrollments),
+        "past": bool(learning.past),
+        "has_cases": has["cases"],
+        "credits": bool(learning.credits),
+        "documents": bool(documents),
+    }
+    own = {"next_card": cards[0] if cards else "", "later_cards": "".join(cards[1:])}
+    context = {"learning": learning, "user": request.user, "documents": documents, "join_requests": join_requests}
+    if learning.enrollments:
+        context["series_cards"] = _series_cards(learning.enrollments)
+    if learning.credits:
+        context["summary"] = summary = credit_summary(learning.credits)
+        context["mainpro_year"] = summary.current_mainpro_year(today=timezone.localdate())
+    for part, flag in _DRAWN_PARTS.items():
+        own[part] = (
+            render_to_string(
+                f"enrollment/my_learning/{part}.html",
+                context,
+                request=request if part in _PARTS_WITH_REQUEST else None,
+            )
+            if shape[flag]
+            else ""
+        )
+    # One pass, so nothing a part holds is taken for a hole; each part is HTML its template rendered and escaped.
+    body = _OWN_PART_HOLE.sub(lambda found: own[found[1]], _my_learning_frame(shape))
+    return render(request, "enrollment/my_learning.html", {"body": mark_safe(body)})  # noqa: S308
 
 
 def _mainpro_rows(user):
