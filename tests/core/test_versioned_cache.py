@@ -105,3 +105,38 @@ def test_each_caller_gets_a_copy_of_its_own():
     first["seats"] = 0
 
     assert _request(lambda: programme_value("rows", lambda: {"seats": 99})) == {"seats": 3}
+
+
+FAMILY = versioned_cache.Family("test-family")
+
+
+def test_a_family_value_read_from_the_process_is_not_stored_again(monkeypatch):
+    render = Renders()
+    _request(lambda: FAMILY.get_or_compute("family:part", render, timeout=60))
+    stored = []
+    monkeypatch.setattr(versioned_cache, "local_set", lambda *args, **kwargs: stored.append(args))
+
+    assert _request(lambda: FAMILY.get_or_compute("family:part", render, timeout=60)) == "rendering 1"
+    assert stored == []
+
+
+def test_a_family_value_kept_in_the_process_is_not_kept_past_its_timeout_however_often_it_is_read(monkeypatch):
+    render = Renders()
+    _request(lambda: FAMILY.get_or_compute("family:part", render, timeout=60))
+    version, _ = FAMILY.get("family:part")
+    cache.set("family:part", (version, "stored by another process"))  # the shared entry, rewritten
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 40)
+    assert _request(lambda: FAMILY.get_or_compute("family:part", render, timeout=60)) == "rendering 1"
+    monkeypatch.setattr(time, "time", lambda: now + 70)
+
+    assert _request(lambda: FAMILY.get_or_compute("family:part", render, timeout=60)) != "rendering 1"
+
+
+def test_each_reader_of_a_family_value_gets_a_copy_of_its_own():
+    first = _request(lambda: FAMILY.get_or_compute("family:rows", lambda: ["hub"], timeout=60))
+    first.append("another hub")
+    second = _request(lambda: FAMILY.get_or_compute("family:rows", lambda: ["other"], timeout=60))
+    second.append("yet another")
+
+    assert _request(lambda: FAMILY.get_or_compute("family:rows", lambda: ["other"], timeout=60)) == ["hub"]
