@@ -173,3 +173,21 @@ def test_the_session_read_along_is_the_one_stored_now(alice, monkeypatch):
     monkeypatch.setattr(PortalStore, "load", load)
     assert _signed_in(alice)
     assert seen and seen[0].get("note from another process") == "changed"
+
+
+def test_each_request_carries_its_own_signed_in_user_not_a_stand_in(alice, clinician, outsider):
+    bob = Client()
+    bob.force_login(outsider)
+
+    for browser, person in ((alice, clinician), (bob, outsider), (alice, clinician)):
+        response = browser.get(reverse("accounts:profile"))
+        assert type(response.wsgi_request.user) is User  # the row itself: no lazy object's detour on each read
+        assert response.wsgi_request.user.pk == person.pk
+        assert f'name="last_name" value="{person.last_name}"' in response.content.decode()  # her profile, his
+
+
+def test_signing_out_leaves_the_request_and_the_next_page_anonymous(alice):
+    response = alice.post(reverse("account_logout"))
+
+    assert not response.wsgi_request.user.is_authenticated
+    assert not _signed_in(alice)
