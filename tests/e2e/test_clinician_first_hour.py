@@ -41,7 +41,7 @@ def test_a_francophone_clinician_goes_from_the_home_page_key_box_to_my_learning_
     # Home: the key box is on the first screen; the key is typed with a space, as on a phone.
     page.goto("/")
     assert page.get_attribute("html", "lang") == "fr"
-    key_field = page.get_by_label(fr("Enrollment key"))
+    key_field = page.get_by_role("textbox", name=fr("Enrollment key"))
     assert key_field.bounding_box()["y"] < PHONE["height"]
     key_field.fill("ltc 2122")
     page.get_by_role("button", name=fr("Use this key")).click()
