@@ -53,7 +53,7 @@ def test_the_page_shows_each_part_of_the_learners_year(client, clinician, ltc):
     assert "Recording of the introduction" in html and "Slides for registrants" in html
     assert "Not yet published" not in html
     assert "Long-Term Care Community of Practice" in html
-    assert "Attended 60 minutes" in html
+    assert "Attended</span> 60 minutes in the session" in html  # the badge says it once, the words do not repeat it
     assert "Attendance, credits and certificates" in html
     assert "Have an enrollment key?" in html
     assert f'action="{reverse("enrollment:enroll_by_key")}"' in html
