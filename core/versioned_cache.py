@@ -142,27 +142,27 @@ class Family:
 
     def get(self, key: str) -> tuple[int, Any]:
         """The family's current version and the entry under `key` if it was made under it (else None)."""
-        _epoch, version, value, _kept_here = self._read(key)
+        version, value, _kept_here = self._read(key)
         return version, value
 
-    def _read(self, key: str) -> tuple[int, int, Any, bool]:
-        """The cache's epoch, the family's version, the entry under `key` made under it (else None) and whether it
-        was this process's own copy."""
+    def _read(self, key: str) -> tuple[int, Any, bool]:
+        """The family's version, the entry under `key` made under it (else None) and whether it was this process's
+        own copy."""
         (epoch, version), read = current_versions([self.version_key], along=[key])
         value = local_get(key, (epoch, version))
         if value is not MISSING:
-            return epoch, version, value, True
+            return version, value, True
         entry = cache.get(key) if read is None else read.get(key)
         if entry is None or entry[0] != version:
-            return epoch, version, None, False
-        return epoch, version, entry[1], False
+            return version, None, False
+        return version, entry[1], False
 
     def set(self, key: str, version: int, value: Any, *, timeout: int) -> None:
         """Store `value`, computed after `version` was read: a change made meanwhile leaves it stale-marked."""
         cache.set(key, (version, value), timeout=timeout)
 
     def get_or_compute(self, key: str, compute: Callable[[], Any], *, timeout: int) -> Any:
-        _, version, value, kept_here = self._read(key)
+        version, value, kept_here = self._read(key)
         if kept_here:  # what this process kept is still current: keeping it again would only pickle it again
             return value
         if value is None:
