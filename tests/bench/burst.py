@@ -51,6 +51,8 @@ class Burst:
     seats: int
     cookies: list[str]
     csrf_secret: str
+    # A smaller burst on a session of its own, fired (not counted) just before this one on the same server.
+    warm_up: Burst | None = None
 
 
 @dataclass
@@ -65,6 +67,8 @@ class BurstFigures:
     latencies: list[float]
     elapsed: float
     cpu: CpuTaken | None = None
+    warm_up: BurstFigures | None = None  # the warm-up burst's own figures: the first POSTs the server served
+    connections_after_warm_up: int = 0  # PostgreSQL connections open once the warm-up was answered
 
     @property
     def overbooked(self) -> int:
@@ -95,8 +99,9 @@ def signed_in_cookie(user, csrf_secret: str) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf_secret}"
 
 
-def prepare_burst(*, name: str, label: str, users: int, seats: int) -> Burst:
-    """An open series with one session of `seats` seats, and `users` learners already signed in."""
+def prepare_burst(*, name: str, label: str, users: int, seats: int, warm_up: Burst | None = None) -> Burst:
+    """An open series with one session of `seats` seats, and `users` learners already signed in (`warm_up`: the
+    burst `fire` fires first on the same server)."""
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
@@ -132,7 +137,13 @@ def prepare_burst(*, name: str, label: str, users: int, seats: int) -> Burst:
     csrf_secret = secrets.token_hex(16)  # 32 characters, the form Django's CSRF cookie takes
     cookies = [signed_in_cookie(user, csrf_secret) for user in learners]
     return Burst(
-        label=label, slug=series.slug, session_id=session.pk, seats=seats, cookies=cookies, csrf_secret=csrf_secret
+        label=label,
+        slug=series.slug,
+        session_id=session.pk,
+        seats=seats,
+        cookies=cookies,
+        csrf_secret=csrf_secret,
+        warm_up=warm_up,
     )
 
 
@@ -368,7 +379,28 @@ class CpuMeter:
 
 def fire(burst: Burst, *, port: int, server_pid: int | None = None) -> BurstFigures:
     """Every learner POSTs at the same instant, each on a connection of its own, as after a newsletter goes out;
-    every answer is checked (the redirect to the summary page, or an error)."""
+    every answer is checked (the redirect to the summary page, or an error).
+
+    A burst with a `warm_up` fires that one first, on the same server, and counts only its own: a portal taking
+    registrations has served registrations before. The first POST each worker thread serves pays once what a
+    running server has long paid (its PostgreSQL connection and backend, the statements prepared on it, the code
+    it runs for the first time): on 2 sync workers the 500 POSTs share that among 2 connections, but on 4 workers
+    × 4 threads the 120 share it among 16, about 30 ms each, and it was a quarter of the burst's CPU. The
+    warm-up's own figures are reported beside: what the first POSTs of a just-started server cost."""
+    warm_up = connections_open = None
+    if burst.warm_up is not None:
+        from django.db import connections
+
+        warm_up = _race(burst.warm_up, port=port, meter=CpuMeter(server_pid))
+        connections_open = len(_backend_pids())
+        connections.close_all()
+    figures = _race(burst, port=port, meter=CpuMeter(server_pid))
+    figures.warm_up, figures.connections_after_warm_up = warm_up, connections_open or 0
+    return figures
+
+
+def _race(burst: Burst, *, port: int, meter: CpuMeter) -> BurstFigures:
+    """`fire`'s burst: the pickers opened (not timed), then every POST at once, timed and metered."""
     from enrollment.models import Registration
 
     tokens = open_pickers(burst, port=port)
@@ -379,7 +411,6 @@ def fire(burst: Burst, *, port: int, server_pid: int | None = None) -> BurstFigu
             {"sessions": str(burst.session_id), "consent": "on", "csrfmiddlewaretoken": token}
         ).encode()
         requests.append(_request_bytes("POST", path, port=port, cookie=cookie, body=body))
-    meter = CpuMeter(server_pid)
     meter.start()
     socks = _connect_all(len(requests), port=port)  # open before the clock: the POSTs, not the handshakes, race
     answers, elapsed = _exchange_all(socks, requests)
@@ -416,6 +447,14 @@ def summary_row(figures: BurstFigures) -> str:
     )
 
 
+def _burst_row(label: str, figures: BurstFigures) -> str:
+    return (
+        f"| {label} | {figures.users} | {figures.seats} | {figures.registered} | {figures.waitlisted} "
+        f"| {figures.overbooked} | {figures.errors} | {figures.percentile(50):.0f} | {figures.percentile(95):.0f} "
+        f"| {figures.percentile(99):.0f} | {figures.elapsed:.2f} s |"
+    )
+
+
 def report(bursts: list[BurstFigures]) -> list[str]:
     """The "Registration burst" section of docs/benchmarks.md."""
     lines = [
@@ -430,12 +469,22 @@ def report(bursts: list[BurstFigures]) -> list[str]:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for figures in bursts:
-        lines.append(
-            f"| {figures.label} | {figures.users} | {figures.seats} | {figures.registered} | {figures.waitlisted} "
-            f"| {figures.overbooked} | {figures.errors} | {figures.percentile(50):.0f} | {figures.percentile(95):.0f} "
-            f"| {figures.percentile(99):.0f} | {figures.elapsed:.2f} s |"
-        )
+        lines.append(_burst_row(figures.label, figures))
+    for figures in bursts:
+        if figures.warm_up is not None:
+            lines.append(_burst_row(figures.warm_up.label, figures.warm_up))
     lines.append("")
+    warmed = [figures for figures in bursts if figures.warm_up is not None]
+    if warmed:
+        lines += [
+            "Each burst is fired on a server that has just answered its warm-up, a smaller burst on a session of its",
+            "own (its row above): a portal taking registrations has served registrations before, and the first POST",
+            "each worker thread serves pays what a running server has long paid (its PostgreSQL connection, the",
+            "statements prepared on it, code run for the first time). PostgreSQL connections open after the warm-up: "
+            + ", ".join(f"{figures.connections_after_warm_up} ({figures.label})" for figures in warmed)
+            + ".",
+            "",
+        ]
     lines += [
         "CPU each POST cost while the burst ran, by process (from /proc, the load generator's own rusage and Redis'",
         "INFO): all of it shares the same cores, so the sum is what the machine spends per learner.",
@@ -443,14 +492,15 @@ def report(bursts: list[BurstFigures]) -> list[str]:
         "| server | load generator ms | gunicorn workers ms | PostgreSQL backends ms | Redis ms | total ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for figures in bursts:
+    every = [*bursts, *(figures.warm_up for figures in warmed)]
+    for figures in every:
         if figures.cpu is not None:
             lines.append(f"| {figures.label} | " + " | ".join(f"{ms:.2f}" for ms in figures.cpu_per_post()) + " |")
     lines.append("")
-    for figures in bursts:
+    for figures in every:
         if figures.error_samples:
             lines += [f"Errors seen ({figures.label}): " + "; ".join(figures.error_samples), ""]
-    met = all(not figures.overbooked and not figures.errors for figures in bursts)
+    met = all(not figures.overbooked and not figures.errors for figures in every)
     lines += ["Target: zero overbooking and zero errors" + (" — met." if met else " — NOT met."), ""]
     return lines
 

@@ -23,7 +23,8 @@ What it does, start to finish (about four minutes on 2 cores):
    the CPU the load generator itself took, and each gunicorn worker's peak resident memory;
 4. fires the registration bursts of tests/bench/burst.py: 500 signed-in users POST to the
    real register endpoint for one 50-seat session at once, then 120 on 20 seats on a
-   threaded gunicorn (4 workers × 4 threads); counts seats filled, waitlisted, errors and p95;
+   threaded gunicorn (4 workers × 4 threads), each just after a warm-up burst of 48 on 12 seats on the same
+   server (reported beside it); counts seats filled, waitlisted, errors and p95;
 5. runs tests/bench/fanout.py's main() when it exists (the outbox fan-out);
 6. prints a table (audience, pages, share of the minimal view, p99) and writes
    docs/benchmarks.md with the machine it ran on.
@@ -70,6 +71,9 @@ WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
 BURST_USERS = int(os.environ.get("BENCH_BURST_USERS", "500"))
 BURST_SEATS = 50
 SMALL_BURST_USERS, SMALL_BURST_SEATS = 120, 20
+# Learners and seats of the burst fired just before each, on the same server (tests/bench/burst.py `fire`): three
+# POSTs for each of the threaded server's 16 threads, some seated and some waitlisted.
+WARM_UP_BURST = (48, 12)
 # The demo programme grown tenfold (it and nine synthetic copies: ~210 series, ~1,000 sessions), with a few
 # thousand learners holding about 12,000 registrations, as issue 13 measures.
 SYNTHETIC_COPIES = 9
@@ -230,17 +234,28 @@ def load_data() -> dict:
 
 
 def prepare_bursts(suffix: str = "") -> list[bursts.Burst]:
-    """The two bursts: 500 learners on 50 seats (sync workers), 120 on 20 (threaded workers); `suffix` names
-    their series and learners apart from an earlier run's in the same database."""
+    """The two bursts: 500 learners on 50 seats (sync workers), 120 on 20 (threaded workers), each after a warm-up
+    on the same server (`bursts.fire`); `suffix` names their series and learners apart from an earlier run's in
+    the same database."""
+
+    def warm_up(name: str, label: str, users: int, seats: int) -> bursts.Burst:
+        return bursts.prepare_burst(name=f"{name}-warm-up", label=f"{label}, warm-up", users=users, seats=seats)
+
+    sync_label, threaded_label = f"{WORKERS} sync workers", "4 workers × 4 threads"
     return [
         bursts.prepare_burst(
-            name=f"burst{suffix}", label=f"{WORKERS} sync workers", users=BURST_USERS, seats=BURST_SEATS
+            name=f"burst{suffix}",
+            label=sync_label,
+            users=BURST_USERS,
+            seats=BURST_SEATS,
+            warm_up=warm_up(f"burst{suffix}", sync_label, *WARM_UP_BURST),
         ),
         bursts.prepare_burst(
             name=f"small-burst{suffix}",
-            label="4 workers × 4 threads",
+            label=threaded_label,
             users=SMALL_BURST_USERS,
             seats=SMALL_BURST_SEATS,
+            warm_up=warm_up(f"small-burst{suffix}", threaded_label, *WARM_UP_BURST),
         ),
     ]
 
