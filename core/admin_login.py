@@ -8,9 +8,11 @@ and per client address (one machine trying many accounts). Past either limit the
 processed: the answer is 429 with a page that says why and what to do.
 """
 
+import functools
+
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from . import ratelimit
 
@@ -35,12 +37,18 @@ def _too_many(request: HttpRequest, lockout: ratelimit.Lockout) -> HttpResponse:
     return response
 
 
+@functools.cache
+def _admin_login_path(script_prefix: str) -> str:
+    # Fixed once the URLconf is loaded, for each prefix the site is served under: every POST asks.
+    return reverse("admin:login")
+
+
 class AdminLoginRateLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method != "POST" or request.path != reverse("admin:login"):
+        if request.method != "POST" or request.path != _admin_login_path(get_script_prefix()):
             return self.get_response(request)
         attempt = ratelimit.consume(_counters(request))
         if not attempt.allowed:

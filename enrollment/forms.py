@@ -1,7 +1,8 @@
 from django import forms
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -91,10 +92,14 @@ class RegistrationForm(forms.Form):
         error_messages={"required": _("Pick at least one session.")},
     )
 
-    def __init__(self, *args, sessions: list[Session], ask_consent: bool, **kwargs):
+    def __init__(self, *args, sessions: list[Session], ask_consent: bool, drawn: bool = True, **kwargs):
+        """`drawn=False`: a submission only checked, never shown (a refused one is drawn by a form of its own), so
+        its choices carry no labels."""
         super().__init__(*args, **kwargs)
         self.available = {session.pk: session for session in sessions}
-        self.fields["sessions"].choices = [(session.pk, session_choice_label(session)) for session in sessions]
+        self.fields["sessions"].choices = [
+            (session.pk, session_choice_label(session) if drawn else "") for session in sessions
+        ]
         # The legend is an instruction; "(required)" after it read like an error already made.
         self.fields["sessions"].show_required = False
         if ask_consent:
@@ -106,10 +111,14 @@ class RegistrationForm(forms.Form):
         return [self.available[pk] for pk in self.cleaned_data["sessions"]]
 
 
+def _privacy_consent_label() -> str:
+    return format_html(gettext('I agree to the <a href="{url}">privacy policy</a>.'), url=reverse("privacy"))
+
+
 def privacy_consent_field(*, required_message) -> forms.BooleanField:
+    # The label (a translation and an address) is built when the field is drawn: a submission is only checked.
     return forms.BooleanField(
-        label=format_html(gettext('I agree to the <a href="{url}">privacy policy</a>.'), url=reverse("privacy")),
-        error_messages={"required": required_message},
+        label=lazy(_privacy_consent_label, SafeString)(), error_messages={"required": required_message}
     )
 
 

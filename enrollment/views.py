@@ -5,7 +5,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -236,16 +236,18 @@ def _shared_published_series(request, slug: str) -> Series:
 
 
 def _posted_series(request, slug: str) -> Series:
-    """`_published_series` as a register POST reads it: the row with its hub and the end of its last session kept
-    per programme version (a burst of learners posts the same series at once, and that reading was a quarter of
-    each POST's CPU), the enrollment count, which every join moves, read now where it counts (a capacity)."""
+    """`_published_series` as a register POST reads it: the row with its hub, the end of its last session and what
+    the picker page writes of it kept per programme version and language (a burst of learners posts the same series
+    at once, and that reading was a quarter of each POST's CPU), the enrollment count, which every join moves, read
+    now where it counts (a capacity)."""
 
     def read():
-        return (
+        series = (
             with_programme_facts(Series.objects.select_related("hub"))
             .filter(slug=slug, status=Series.Status.PUBLISHED)
             .first()
         )
+        return None if series is None else _with_page_words(series)
 
     series = programme_value(f"register:series:{slug}", read)
     if series is None or not may_see_all_of(request.user, series):
@@ -288,10 +290,8 @@ def register(request, slug):
     """Pick sessions of a series; consent on the first registration."""
     # With the facts the registration state is computed from: the view and the services it calls read them once.
     # The form shown (GET) reads what every learner sees from the programme's cache.
-    if request.method == "POST":
-        series = _with_page_words(_posted_series(request, slug))
-    else:
-        series = _shared_published_series(request, slug)
+    posted = request.method == "POST"
+    series = _posted_series(request, slug) if posted else _shared_published_series(request, slug)
     context = {"series": series}
     availability = registration_state(series)
     if not availability.takes_registrations:
@@ -321,7 +321,9 @@ def register(request, slug):
     if request.method == "POST":
         # A submission is checked against the sessions one can pick, without counting their seats or reading what
         # the learner holds: the service counts seats under the lock. Only a refused one redraws the picker below.
-        form = RegistrationForm(request.POST, sessions=_submittable_sessions(series), ask_consent=ask_consent)
+        form = RegistrationForm(
+            request.POST, sessions=_submittable_sessions(series), ask_consent=ask_consent, drawn=False
+        )
         if form.is_valid():
             chosen = form.chosen_sessions()
             try:
@@ -334,7 +336,8 @@ def register(request, slug):
             except services.EnrollmentError as error:
                 refused = error.message
             else:
-                return redirect(_summary_url(series, chosen))
+                # The address itself: `redirect()` would first try it as a URL pattern's name.
+                return HttpResponseRedirect(_summary_url(series, chosen))
 
     if request.method == "POST":
         # Refused or invalid: the picker as submitted, with the seats and holdings as they are now.

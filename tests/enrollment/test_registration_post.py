@@ -105,3 +105,29 @@ def test_an_enrollment_read_by_the_caller_is_that_of_one_series(clinician, psw):
     with pytest.raises(ValueError):
         services.register(user=clinician, sessions=[first, other], consent=True, enrollment=None)
     assert not Enrollment.objects.exists() and not Registration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [
+        ("en", 'I agree to the <a href="/privacy/">privacy policy</a>.'),
+        ("fr", 'J’accepte la <a href="/privacy/">politique de confidentialité</a>.'),
+    ],
+)
+def test_a_submission_without_consent_is_redrawn_with_the_policy_linked_and_the_sessions_named(
+    client, clinician, psw, language, label
+):
+    first, *_ = _sessions(psw)
+    clinician.preferred_language = language
+    clinician.save(update_fields=["preferred_language"])
+    client.force_login(clinician)  # never agreed to the policy: the picker asks
+    register = reverse("enrollment:register", args=[psw.slug])
+
+    shown = client.get(register).content.decode()
+    refused = client.post(register, {"sessions": [first.pk]})
+
+    assert label in shown
+    page = refused.content.decode()
+    assert refused.status_code == 200 and label in page
+    assert "Introductory Session" in page and "Essential Communication Skills Part 2" in page
+    assert not Registration.objects.filter(user=clinician).exists()
