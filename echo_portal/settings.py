@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /healthz answered before anything reads the shared cache, so it can say the cache is down (core/health.py).
+    "core.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A visitor who is not signed in gets a stored public page here, before the rest runs (core/page_cache.py).
     "core.page_cache.VisitorPageMiddleware",

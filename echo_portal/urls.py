@@ -6,7 +6,8 @@ from accounts import privacy_views
 from accounts.views import set_language
 from content import views as content_views
 from core.admin_view_on_site import view_on_site
-from core.views import favicon, healthz
+from core.health import healthz
+from core.views import favicon
 
 urlpatterns = [
     path("", include("series.urls_home")),
