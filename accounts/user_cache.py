@@ -28,7 +28,7 @@ from django.contrib import auth
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, get_user_model
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_delete, post_save
 from django.utils.crypto import constant_time_compare
 
@@ -42,19 +42,13 @@ def _keys(user_id) -> tuple[str, str]:
     return f"auth-user:{user_id}:version", f"auth-user:{user_id}"
 
 
-def _bump(user_id) -> None:
-    version_key, _ = _keys(user_id)
-    try:
-        cache.incr(version_key)
-    except ValueError:  # no version yet: start one, which no stored entry carries
-        cache.add(version_key, 1, timeout=None)
-    versioned_cache.forget_version(version_key)
-
-
 def forget_user(user_id) -> None:
-    """The user's row changed (with `QuerySet.update()`, which sends no signal): the next request reads it again."""
-    _bump(user_id)
-    transaction.on_commit(lambda: _bump(user_id))
+    """The user's row changed (with `QuerySet.update()`, which sends no signal): the next request reads it again.
+
+    The bump on commit goes with the transaction's other version bumps, in one round trip."""
+    version_key, _ = _keys(user_id)
+    versioned_cache.bump(version_key)
+    versioned_cache.bump_on_commit(version_key)
 
 
 def _on_change(sender, instance, **kwargs) -> None:

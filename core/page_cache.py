@@ -71,31 +71,17 @@ def _seconds() -> int:
     return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
 
 
-def _bump(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # no version yet: start one, which no stored entry carries
-        cache.add(key, 1, timeout=None)
-    versioned_cache.forget_version(key)
-
-
-def _bump_version() -> None:
-    _bump(VERSION_KEY)
-    forget_recent_pages()
-
-
-def _bump_seats_version() -> None:
-    _bump(SEATS_VERSION_KEY)
-
-
 def invalidate_public_pages() -> None:
     """Every cached public page is dropped: entries remember the version they were rendered under.
 
     Dropped now and again when the transaction commits: a visitor served between the two
     would otherwise have the page as it was before the change cached for its whole lifetime.
+    (The commit's bump goes with the transaction's other version bumps, in one round trip.)
     """
-    _bump_version()
-    transaction.on_commit(_bump_version)
+    versioned_cache.bump(VERSION_KEY)
+    forget_recent_pages()
+    versioned_cache.bump_on_commit(VERSION_KEY)
+    transaction.on_commit(forget_recent_pages)  # after the bump, registered before it: no older page comes back
 
 
 def _on_change(sender, **kwargs) -> None:
@@ -123,8 +109,11 @@ def invalidate_seat_counts() -> None:
     as they were before the commit is stored under the version the commit then bumps, and is never served again.
     (Unlike `invalidate_public_pages`, nothing is bumped before: seats move under the seat lock, which a
     registration burst queues on, and a round trip to the cache under it would keep everyone behind it waiting.)
+
+    Once per transaction however many seats it moves (registering in an open series joins it on the way, two
+    changes), in the round trip that sends the transaction's other version bumps (`versioned_cache.bump_on_commit`).
     """
-    transaction.on_commit(_bump_seats_version)
+    versioned_cache.bump_on_commit(SEATS_VERSION_KEY)
 
 
 def _on_seats_change(sender, **kwargs) -> None:
@@ -180,7 +169,7 @@ def _versioned_get(key: str):
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
+        cache.add(VERSION_KEY, versioned_cache.first_version(), timeout=None)
         version = cache.get(VERSION_KEY, 1)
     return version, found.get(key)
 
