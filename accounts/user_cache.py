@@ -3,8 +3,8 @@
 Django's AuthenticationMiddleware reads the user's row on every request of every signed-in person, though it
 changes a few times a year. Here the row is kept in the shared cache, per person, with what the session must
 match (the session auth hash, which changes with the password), and dropped whenever the row is saved or
-deleted (a per-person version bumped now and again on commit, so a request reading meanwhile cannot keep the
-old row) or changed with `QuerySet.update()` by code that then calls `forget_user`.
+deleted (a per-person version bumped when the change commits, read before the row, so a request reading meanwhile
+cannot keep the old row: `forget_user`) or changed with `QuerySet.update()` by code that then calls `forget_user`.
 
 What Django checks stays checked, by Django: the entry is used only when the session's user, backend and auth
 hash match it exactly; anything else (no entry, another password, a fallback secret, an inactive account) goes
@@ -45,10 +45,15 @@ def _keys(user_id) -> tuple[str, str]:
 def forget_user(user_id) -> None:
     """The user's row changed (with `QuerySet.update()`, which sends no signal): the next request reads it again.
 
-    The bump on commit goes with the transaction's other version bumps, in one round trip."""
-    version_key, _ = _keys(user_id)
-    versioned_cache.bump(version_key)
-    versioned_cache.bump_on_commit(version_key)
+    Their version is bumped when the transaction commits (at once outside one), not before as well: a request that
+    reads the row between the change and the commit cannot keep it past the commit, because `get_user` reads the
+    version before it reads the row, so the row it read (as committed before the change) is stored under the
+    version the commit then bumps, and is never used again. A bump before the commit would only serve a reader
+    inside the changing transaction, and there is none: `get_user` runs once per request, in the authentication
+    middleware, before any view opens a transaction (ATOMIC_REQUESTS is off). The bump goes with the
+    transaction's other version bumps, in one round trip (`versioned_cache.bump_on_commit`).
+    """
+    versioned_cache.bump_on_commit(_keys(user_id)[0])
 
 
 def _on_change(sender, instance, **kwargs) -> None:

@@ -1,6 +1,8 @@
 """The signed-in user comes from the cache (accounts/user_cache.py), and never outlives a change to their row.
 
 Alice is signed in; what staff, another tab or a background task change about her shows on her next request.
+Her kept row is dropped when the change commits: the test's own transaction never does, so each change is made
+inside `django_capture_on_commit_callbacks(execute=True)`, which runs what its commit runs.
 """
 
 import pickle
@@ -43,40 +45,46 @@ def test_the_cache_never_holds_her_password_hash(alice, clinician):
     assert clinician.password and clinician.password.encode() not in pickle.dumps(kept)
 
 
-def test_a_password_changed_elsewhere_signs_her_out(alice, clinician):
-    clinician.set_password(NEW_PASSWORD)
-    clinician.save()
+def test_a_password_changed_elsewhere_signs_her_out(alice, clinician, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        clinician.set_password(NEW_PASSWORD)
+        clinician.save()
 
     assert not _signed_in(alice)
 
 
-def test_a_deactivated_account_is_signed_out_at_once(alice, clinician):
-    clinician.is_active = False
-    clinician.save()
+def test_a_deactivated_account_is_signed_out_at_once(alice, clinician, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        clinician.is_active = False
+        clinician.save()
 
     assert not _signed_in(alice)
 
 
-def test_a_deleted_account_is_signed_out_at_once(alice, clinician):
-    clinician.delete()
+def test_a_deleted_account_is_signed_out_at_once(alice, clinician, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        clinician.delete()
 
     assert not _signed_in(alice)
 
 
-def test_staff_changing_her_language_shows_on_her_next_page(alice, clinician):
+def test_staff_changing_her_language_shows_on_her_next_page(alice, clinician, django_capture_on_commit_callbacks):
     staff_copy = User.objects.get(pk=clinician.pk)  # the row as staff load it in the admin
     staff_copy.preferred_language = "fr"
-    staff_copy.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_copy.save()
 
     assert '<html lang="fr">' in alice.get(reverse("accounts:profile")).content.decode()
 
 
-def test_a_deletion_cancelled_by_an_update_shows_at_once(alice, clinician):
+def test_a_deletion_cancelled_by_an_update_shows_at_once(alice, clinician, django_capture_on_commit_callbacks):
     clinician.deletion_requested_at = timezone.now()
-    clinician.save(update_fields=["deletion_requested_at"])
+    with django_capture_on_commit_callbacks(execute=True):
+        clinician.save(update_fields=["deletion_requested_at"])
     assert "due to be deleted" in alice.get(reverse("my_data")).content.decode()
 
-    assert privacy.cancel_deletion(user=clinician)  # QuerySet.update(): no signal, the service forgets her row
+    with django_capture_on_commit_callbacks(execute=True):
+        assert privacy.cancel_deletion(user=clinician)  # QuerySet.update(): no signal, the service forgets her row
 
     assert "due to be deleted" not in alice.get(reverse("my_data")).content.decode()
 

@@ -125,7 +125,8 @@ def test_the_clinician_withdraws_a_pending_request(client, clinician, series, hu
 def test_approval_emails_the_picker_link_and_the_link_lets_them_pick(
     client, clinician, series, hub_manager, django_capture_on_commit_callbacks
 ):
-    _ask(client, clinician, series)
+    with django_capture_on_commit_callbacks(execute=True):  # what its commit runs: her consent shows from now on
+        _ask(client, clinician, series)
     join_request = JoinRequest.objects.get()
 
     result = services.approve_join_requests(request_ids=[join_request.pk], by=hub_manager, message="Welcome aboard!")

@@ -66,11 +66,14 @@ def test_registering_stores_consent_and_shows_the_summary(client, clinician, psw
     assert Enrollment.objects.get(user=clinician, series=psw).status == Enrollment.Status.ACTIVE
 
 
-def test_the_summary_shows_what_this_submission_picked_named_in_its_address(client, clinician, psw):
+def test_the_summary_shows_what_this_submission_picked_named_in_its_address(
+    client, clinician, psw, django_capture_on_commit_callbacks
+):
     first, second = _sessions(psw)
     client.force_login(clinician)
     url = reverse("enrollment:register", args=[psw.slug])
-    client.post(url, {"sessions": [first.pk], "consent": "on"})
+    with django_capture_on_commit_callbacks(execute=True):  # what its commit runs: her consent shows from now on
+        client.post(url, {"sessions": [first.pk], "consent": "on"})
 
     response = client.post(url, {"sessions": [second.pk]})
 
@@ -109,10 +112,11 @@ def test_without_consent_nothing_is_registered(client, clinician, psw):
     assert clinician.privacy_consent_version == ""
 
 
-def test_consent_is_asked_only_once(client, clinician, psw):
+def test_consent_is_asked_only_once(client, clinician, psw, django_capture_on_commit_callbacks):
     first, second = _sessions(psw)
     client.force_login(clinician)
-    client.post(reverse("enrollment:register", args=[psw.slug]), {"sessions": [first.pk], "consent": "on"})
+    with django_capture_on_commit_callbacks(execute=True):  # what its commit runs: her consent shows from now on
+        client.post(reverse("enrollment:register", args=[psw.slug]), {"sessions": [first.pk], "consent": "on"})
 
     page = client.get(reverse("enrollment:register", args=[psw.slug])).content.decode()
     response = client.post(reverse("enrollment:register", args=[psw.slug]), {"sessions": [second.pk]})
