@@ -5,7 +5,8 @@ which boxes are ticked and the seat badges is the same for everyone: the frame (
 link) for a language, and each session's title and time for a language and time zone. So the frame is drawn by the
 form itself once and kept with a hole where its checkboxes go (`form_frame`), the sessions' shared parts are kept
 with the programme (`shared_sessions`), and each visit writes the checkboxes out with the learner's ticks and the
-seats counted now, as Django's widget writes them (core.forms.CheckboxSelectMultiple).
+seats counted now (read with the learner's enrollment in one query, `visit`), as Django's widget writes them
+(core.forms.CheckboxSelectMultiple).
 tests/enrollment/test_picker_form.py holds the result to what the form renders for the same sessions.
 
 A submission (POST) still goes through the form: it validates, and a refused one is redrawn with its errors.
@@ -24,6 +25,7 @@ from series.models import Series
 
 from . import queries
 from .forms import RegistrationForm, choice_label_head, seat_badge
+from .models import Enrollment
 
 # Where the checkboxes go in the kept frame: no character that escaping changes.
 _OPTIONS_HOLE = "\x00picker-options\x00"
@@ -60,16 +62,27 @@ def shared_sessions(series: Series) -> list[SharedSession]:
     return programme_value(f"picker:choices:{series.pk}", read)
 
 
-def choices(series: Series, *, user, now: dt.datetime | None = None) -> list[Choice]:
-    """The sessions left to pick, with the seats taken and what this learner holds counted now (one query)."""
+class Visit(NamedTuple):
+    """What the picker reads for one learner's visit."""
+
+    enrollment: Enrollment | None  # theirs in the series, if any
+    choices: list[Choice]  # the sessions left to pick
+
+
+def visit(series: Series, *, user, now: dt.datetime | None = None) -> Visit:
+    """The learner's enrollment in the series, and the sessions left to pick with the seats taken and what this
+    learner holds counted now: one query (the view needs the enrollment first, to send away a learner who may not
+    pick yet, and reads the seats with it rather than in a second round trip)."""
     now = now or timezone.now()
     shown = [session for session in shared_sessions(series) if session.starts_at > now]
-    counts = queries.seats_and_holdings([session.pk for session in shown], user=user)
+    enrollment, counts = queries.enrollment_and_seats(
+        user=user, series=series, session_ids=[session.pk for session in shown]
+    )
     result = []
     for session in shown:
         taken, mine = counts.get(session.pk, (0, None))
         result.append(Choice(session, mine, queries.seats_left(session.capacity, taken)))
-    return result
+    return Visit(enrollment, result)
 
 
 def form_frame(*, ask_consent: bool) -> str:

@@ -298,7 +298,12 @@ def register(request, slug):
         context["closed_message"] = availability.message
         status = STATE_REFUSED_STATUS if request.method == "POST" else 200
         return render(request, "enrollment/register.html", context, status=status)
-    enrollment = queries.enrollment_for(user=request.user, series=series)
+    if request.method == "POST":
+        enrollment = queries.enrollment_for(user=request.user, series=series)
+    else:
+        # Their enrollment, read with the seats and holdings of the sessions left in one query (enrollment/picker.py).
+        visit = picker.visit(series, user=request.user)
+        enrollment = visit.enrollment
     if enrollment is not None and enrollment.status == Enrollment.Status.WAITLISTED:
         context["series_waitlisted"] = True
         context["waitlist_position"] = queries.enrollment_waitlist_position(enrollment=enrollment)
@@ -357,7 +362,7 @@ def register(request, slug):
         picker_form, has_sessions = form, bool(sessions)
     else:
         # What every learner sees kept, the seats and what this learner holds counted now (enrollment/picker.py).
-        choices = picker.choices(series, user=request.user)
+        choices = visit.choices
         pickable = [choice for choice in choices if choice.held_status is None]
         only_waitlists = bool(pickable) and all(choice.seats_left == 0 for choice in pickable)
         picker_form, has_sessions = picker.form_html(choices, ask_consent=ask_consent), bool(choices)

@@ -34,10 +34,17 @@ def series(clinician):
 
 
 def _as_the_form_renders_it(series, user, *, ask_consent: bool) -> str:
-    sessions = queries.with_seats_and_holdings(queries.pickable_sessions(series=series), user=user)
-    holding = [session.pk for session in sessions if session.held is not None]
-    form = RegistrationForm(sessions=sessions, ask_consent=ask_consent, initial={"sessions": holding})
+    """The form as a refused submission redraws it: sessions, seats and holdings read through the ORM."""
+    sessions = queries.upcoming_sessions_with_seats(series=series)
+    held = queries.registrations_in_series(user=user, series=series)
+    for session in sessions:
+        session.held = held.get(session.pk)
+    form = RegistrationForm(sessions=sessions, ask_consent=ask_consent, initial={"sessions": list(held)})
     return str(form.render())
+
+
+def _drawn(series, user, *, ask_consent: bool) -> str:
+    return picker.form_html(picker.visit(series, user=user).choices, ask_consent=ask_consent)
 
 
 @pytest.mark.parametrize("ask_consent", [False, True])
@@ -47,8 +54,8 @@ def _as_the_form_renders_it(series, user, *, ask_consent: bool) -> str:
 def test_the_form_drawn_from_kept_parts_is_the_forms_own(series, clinician, ask_consent, language, zone):
     with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone)):
         expected = _as_the_form_renders_it(series, clinician, ask_consent=ask_consent)
-        cold = picker.form_html(picker.choices(series, user=clinician), ask_consent=ask_consent)
-        warm = picker.form_html(picker.choices(series, user=clinician), ask_consent=ask_consent)
+        cold = _drawn(series, clinician, ask_consent=ask_consent)
+        warm = _drawn(series, clinician, ask_consent=ask_consent)
 
     assert cold == expected and warm == expected
     assert "\x00" not in cold
@@ -58,9 +65,9 @@ def test_the_form_drawn_from_kept_parts_is_the_forms_own(series, clinician, ask_
 
 def test_another_learner_gets_their_own_ticks_and_badges(series, clinician):
     other = UserFactory(email="bob@example.org")
-    mine = picker.form_html(picker.choices(series, user=clinician), ask_consent=False)
+    mine = _drawn(series, clinician, ask_consent=False)
 
-    theirs = picker.form_html(picker.choices(series, user=other), ask_consent=False)
+    theirs = _drawn(series, other, ask_consent=False)
 
     assert theirs == _as_the_form_renders_it(series, other, ask_consent=False)
     assert " checked>" not in theirs and "you are registered" in mine and "you are registered" not in theirs
@@ -70,9 +77,7 @@ def test_another_learner_gets_their_own_ticks_and_badges(series, clinician):
 def test_no_session_left_is_an_empty_list_as_the_form_draws_it(clinician):
     series = SeriesFactory(slug="empty")
 
-    assert picker.form_html(picker.choices(series, user=clinician), ask_consent=True) == _as_the_form_renders_it(
-        series, clinician, ask_consent=True
-    )
+    assert _drawn(series, clinician, ask_consent=True) == _as_the_form_renders_it(series, clinician, ask_consent=True)
 
 
 def test_the_page_ticks_what_the_learner_holds_and_keeps_the_legend(client, clinician, series):
