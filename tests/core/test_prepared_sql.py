@@ -4,7 +4,7 @@ a new connection, a rolled back transaction, a statement that failed while it wa
 import datetime as dt
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 
 from core import prepared_sql
 from tests import factories
@@ -23,6 +23,14 @@ def _plain(sql, params):
 @pytest.fixture
 def programme():
     return [factories.SeriesFactory(title=f"Series {n} 100% 'quoted'") for n in range(3)]
+
+
+@pytest.fixture(autouse=True)
+def _no_stale_names_left_behind():
+    """The test connection outlives each test: once a test has dropped its prepared statements under it, the names it
+    keeps for the statements other tests prepared would fail the next test that runs one inside its transaction."""
+    yield
+    connections[DEFAULT_DB_ALIAS].__dict__.get("prepared_statements", {}).clear()
 
 
 def _prepared_then_dropped():
