@@ -11,6 +11,7 @@ from django.utils import translation
 from notifications.outbox import queue_rendered_email
 
 from .continuation import take_continuation
+from .invited import opened_invitation_for
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_signup_redirect_url(self, request):
         """After creating an account (and confirming it), the same place as after signing in."""
         return take_continuation(request) or super().get_signup_redirect_url(request)
+
+    def is_email_verified(self, request, email):
+        """An address the visitor received an invitation at, by following its link, needs no second email."""
+        return opened_invitation_for(request, email) or super().is_email_verified(request, email)
 
     def send_mail(self, template_prefix, email, context):
         """Verification, password-reset and notice emails go through the outbox, so a broker outage loses none.

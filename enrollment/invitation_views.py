@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.continuation import continue_after_sign_in
+from accounts.invited import signup_url_for_invitee
 from series.models import Series
 
 from .models import SeriesInvitation
@@ -49,11 +50,15 @@ def series_invitation(request, token):
         if user is None:
             # Creating an account and confirming the address may take a while: come back here afterwards.
             continue_after_sign_in(request, request.path)
+            if invitation.joined_at is None and invitation.declined_at is None:
+                signup_url = signup_url_for_invitee(request, email=invitation.email, come_back_to=request.path)
+            else:
+                signup_url = f"{reverse('account_signup')}?next={request.path}"
             return _page(
                 request,
                 invitation,
                 "anonymous",
-                signup_url=f"{reverse('account_signup')}?next={request.path}",
+                signup_url=signup_url,
                 login_url=f"{reverse('account_login')}?next={request.path}",
             )
         if answer == "accept":

@@ -5,8 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from accounts.invited import signup_url_for_invitee
 
 from . import queries, services
 from .forms import JoinForm
@@ -93,7 +94,9 @@ def invitation(request, token):
     if invitation.is_expired():
         return _invitation_page(request, invitation, "expired", status=410)
     if not request.user.is_authenticated:
-        signup = reverse("account_signup")
+        if invitation.is_declined:
+            return _invitation_page(request, invitation, "declined", status=410)
+        signup = signup_url_for_invitee(request, email=invitation.email, come_back_to=request.path)
         return render(
             request,
             "hubs/membership/invitation.html",

@@ -4,14 +4,17 @@ Bob manages Northern Lakes and invites people to its private series; Alice (an a
 account yet) are invited; Charlie, who was not, follows a forwarded link.
 """
 
+import html
 import re
 from unittest import mock
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from enrollment.invitation_lists import ListError, preview, read_people
 from enrollment.models import Enrollment, SeriesInvitation
 from enrollment.services import invitations
@@ -136,7 +139,22 @@ def test_sending_again_reaches_only_those_who_have_not_answered(private, clinici
 # --- the link -------------------------------------------------------------------------------------------------
 
 
-def test_a_new_person_signs_up_from_the_link_confirms_and_comes_back_to_accept(
+NADIA = {
+    "first_name": "Nadia",
+    "last_name": "Roy",
+    "profession": "registered_nurse",
+    "province": "NL",
+    "preferred_language": "en",
+    "password1": "a-long-and-unusual-passphrase",
+}
+
+
+def _signup_link(page) -> str:
+    """The invitation's own link (the site header has a plain one too)."""
+    return html.unescape(re.search(r'<a href="(/accounts/signup/\?[^"]*)">Create an account</a>', page).group(1))
+
+
+def test_a_new_person_signs_up_from_the_link_with_the_invited_address_and_comes_back_to_accept(
     client, private, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -146,26 +164,17 @@ def test_a_new_person_signs_up_from_the_link_confirms_and_comes_back_to_accept(
 
     page = client.get(link)
     assert page.status_code == 200
-    assert "Create an account" in page.content.decode()
     invitation = SeriesInvitation.objects.get()
     assert invitation.opened_at is not None and invitation.state == SeriesInvitation.State.OPENED
+    signup = client.get(_signup_link(page.content.decode())).content.decode()
+    # The form starts with the address the invitation was sent to, and she may still change it.
+    assert re.search(r'<input type="email" name="email" value="nadia.roy@example.org"[^>]*>', signup)
+    assert "readonly" not in re.search(r'<input type="email" name="email"[^>]*>', signup).group(0)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("account_signup"),
-            {
-                "email": "nadia.roy@example.org",
-                "first_name": "Nadia",
-                "last_name": "Roy",
-                "profession": "registered_nurse",
-                "province": "NL",
-                "preferred_language": "en",
-                "password1": "a-long-and-unusual-passphrase",
-            },
-        )
-    confirm = "/" + re.search(r"https?://\S+", mail.outbox[0].body).group(0).split("://", 1)[1].split("/", 1)[1]
-    back = client.post(confirm)
-    # Confirming the address signs them in and brings them back to the invitation, which still asks first.
+        back = client.post(reverse("account_signup"), {**NADIA, "email": "nadia.roy@example.org"})
+    # The invitation link already proved she reads that mailbox: no second email, straight back to the invitation.
+    assert mail.outbox == []
     assert back["Location"] == link
     asked = client.get(link).content.decode()
     assert "Accept and join Pediatric Palliative Care Circle" in asked
@@ -181,6 +190,44 @@ def test_a_new_person_signs_up_from_the_link_confirms_and_comes_back_to_accept(
     # The picker is open to her now.
     picker = client.get(reverse("enrollment:register", args=[private.slug]))
     assert picker.status_code == 200 and 'name="sessions"' in picker.content.decode()
+
+
+def test_a_new_person_who_types_another_address_confirms_it_and_comes_back_to_accept(
+    client, private, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(private, "nadia.roy@example.org, Nadia Roy")
+    link = "/" + _link(mail.outbox[0].body)
+    mail.outbox.clear()
+    client.get(link)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), {**NADIA, "email": "nadia@home.example.org"})
+    assert [message.to for message in mail.outbox] == [["nadia@home.example.org"]]
+    user = User.objects.get(email="nadia@home.example.org")
+    # The invited address is not attached to her account behind her back.
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified")) == [
+        ("nadia@home.example.org", False)
+    ]
+    confirm = "/" + re.search(r"https?://\S+", mail.outbox[0].body).group(0).split("://", 1)[1].split("/", 1)[1]
+    back = client.post(confirm)
+    # Confirming the address signs her in and brings her back to the invitation, which still asks first.
+    assert back["Location"] == link
+    asked = client.get(link).content.decode()
+    assert "Accept and join Pediatric Palliative Care Circle" in asked
+    assert not Enrollment.objects.exists()
+
+
+def test_an_answered_invitation_does_not_vouch_for_its_address(client, private, django_capture_on_commit_callbacks):
+    invitation = SeriesInvitation.objects.create(series=private, email="nadia.roy@example.org")
+    invitations.decline(invitation=invitation, user=None)
+    client.get(reverse("enrollment:series_invitation", args=[invitation.token]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), {**NADIA, "email": "nadia.roy@example.org"})
+
+    assert not EmailAddress.objects.get(email="nadia.roy@example.org").verified
+    assert [message.to for message in mail.outbox] == [["nadia.roy@example.org"]]
 
 
 def test_an_existing_account_declines_and_nothing_enrolls(client, private, clinician):

@@ -1,6 +1,7 @@
 """Invitations: a manager invites by email; the signed, single-use link says clearly what happened."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -123,6 +124,48 @@ def test_a_new_person_signs_up_verifies_then_accepts_and_lands_in_the_spoke(
     assert membership.status == SpokeMembership.Status.ACTIVE
     invitation.refresh_from_db()
     assert invitation.used_at is not None
+
+
+def test_a_new_person_follows_the_link_signs_up_with_the_prefilled_address_and_accepts(
+    client, spoke, django_capture_on_commit_callbacks
+):
+    invitation = make_invitation(spoke, "nadia.roy@example.org")
+    url = reverse("hubs:invitation", args=[invitation.token])
+    page = client.get(url).content.decode()
+    signup_link = html.unescape(re.search(r'<a href="([^"]*)">Create an account with that address</a>', page).group(1))
+
+    form = client.get(signup_link).content.decode()
+    email_input = re.search(r'<input type="email" name="email"[^>]*>', form).group(0)
+    assert 'value="nadia.roy@example.org"' in email_input and "readonly" not in email_input
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_up = client.post(signup_link, {**SIGNUP, "email": "nadia.roy@example.org"})
+
+    # Opening the emailed link proved she reads that mailbox: signed in, back at the invitation, no second email.
+    assert signed_up["Location"] == url
+    assert mail.outbox == []
+    assert not SpokeMembership.objects.exists()  # nothing before she accepts
+    response = client.post(url, {"answer": "accept"}, follow=True)
+    assert "Welcome to Lakeside Long-Term Care Home" in response.content.decode()
+    assert SpokeMembership.objects.get().user.email == "nadia.roy@example.org"
+
+
+def test_a_newcomer_who_signs_up_with_another_address_is_asked_to_confirm_it_and_cannot_accept_with_it(
+    client, spoke, django_capture_on_commit_callbacks
+):
+    invitation = make_invitation(spoke, "nadia.roy@example.org")
+    url = reverse("hubs:invitation", args=[invitation.token])
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), {**SIGNUP, "email": "nadia@home.example.org"})
+    assert [message.to for message in mail.outbox] == [["nadia@home.example.org"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(_link_in(mail.outbox[-1].body))
+    assert confirmed["Location"] == url
+
+    refused = client.post(url, {"answer": "accept"})
+    assert refused.status_code == 403
+    assert "This invitation was sent to nadia.roy@example.org" in refused.content.decode()
+    assert not SpokeMembership.objects.exists()
 
 
 def test_an_expired_invitation_says_so(client, clinician, spoke):
