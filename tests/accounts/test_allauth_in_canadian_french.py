@@ -88,3 +88,47 @@ def test_every_override_still_names_one_of_allauths_messages():
 
     assert len(ours) > 60
     assert ours - allauths == set()
+
+
+def test_the_email_change_page_labels_have_no_colon_glued_to_the_french(clinician, django_capture_on_commit_callbacks):
+    clinician.preferred_language = "fr"
+    clinician.save()
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(clinician)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_email"), {"action_add": "", "email": "alice.nouvelle@example.org"})
+
+    html = client.get(reverse("account_email")).content.decode()
+
+    labels = [re.sub(r"\s+", " ", label).strip() for label in re.findall(r"<label[^>]*>(.*?)</label>", html, re.S)]
+    assert labels[-3:] == [
+        "Adresse courriel actuelle",
+        "Nouvelle adresse, pas encore confirmée",
+        "Nouvelle adresse courriel",
+    ]
+    assert "Renvoyer le courriel de confirmation" in _visible_text_of(html)
+    # The pending address's own form is hidden without an inline style (the Content-Security-Policy refuses those).
+    assert re.search(r'<form hidden id="pending-email"', html) and 'style="' not in html
+
+
+def test_a_signed_in_visitor_on_the_password_reset_page_reads_a_french_note(clinician):
+    clinician.preferred_language = "fr"
+    clinician.save()
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(clinician)
+
+    html = client.get(reverse("account_reset_password")).content.decode()
+
+    assert "<strong>Remarque\u00a0:</strong> vous êtes déjà connecté·e en tant que" in html
+
+
+def test_no_colon_of_allauths_french_can_start_a_line():
+    """French puts a space before a colon; a non-breaking one, so a phone never wraps the colon alone."""
+    po = Path(settings.BASE_DIR) / "accounts" / "allauth_locale" / "fr" / "LC_MESSAGES" / "django.po"
+    translations = re.findall(r'^msgstr "(.+)"$', po.read_text(encoding="utf-8"), re.M)
+    glued_or_breakable = [text for text in translations if re.search(r"(?<![\u00a0]):(?=[\s\"<]|$|\\n)", text)]
+    assert glued_or_breakable == []
+
+
+def _visible_text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
