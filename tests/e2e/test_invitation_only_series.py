@@ -99,7 +99,7 @@ def test_the_demo_manager_invites_five_and_two_clinicians_join_from_their_emails
     new = browser.new_context(base_url=live_server.url, locale="fr-CA", timezone_id="America/Toronto")
     nurse_page = new.new_page()
     message = wait_for_mail("nouvelle.infirmiere@example.org")
-    assert message.subject == "Vous êtes invité à Cercle de soins palliatifs en urgence rurale (démo)"
+    assert message.subject == "Vous êtes invité·e à Cercle de soins palliatifs en urgence rurale (démo)"
     nurse_page.goto(INVITATION_LINK.search(message.body).group(1))
     nurse_page.locator("main").get_by_role("link", name="Créer un compte").click()
     assert nurse_page.locator("input[name=email]").input_value() == "nouvelle.infirmiere@example.org"
