@@ -98,6 +98,20 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _terms(accreditation) -> dict[str, str]:
+    """The body's terms in English, and in French where staff wrote them.
+
+    A French key appears only when there is French, so documents issued before terms were bilingual compare
+    equal to their re-issue and are not sent again for nothing.
+    """
+    terms = {}
+    for field in ("credit_type", "category"):
+        terms[field] = getattr(accreditation, f"{field}_en") or ""
+        if french := getattr(accreditation, f"{field}_fr"):
+            terms[f"{field}_fr"] = french
+    return terms
+
+
 def national_provider_name() -> str:
     hub = Hub.objects.filter(kind=Hub.Kind.NATIONAL).order_by("pk").first()
     return hub.name if hub else ""
@@ -145,8 +159,7 @@ def build_content(*, series: Series, outcome: LearnerOutcome, national_provider:
             {
                 "body": item.accreditation.body,
                 "body_name": item.accreditation.body_name,
-                "credit_type": item.accreditation.credit_type,
-                "category": item.accreditation.category,
+                **_terms(item.accreditation),
                 "delivery": item.accreditation.delivery,
                 "credits": _decimal(item.credits),
                 "maximum": _decimal(item.accreditation.maximum),

@@ -27,7 +27,7 @@ from .models import Certificate
 # Shipped with the app (not collected as static: only the PDF renderer reads them).
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 
-# Terms the accrediting bodies use, in both languages: staff type them in English in the admin.
+# The bodies' usual terms in French, for documents whose accreditation has its terms in English only.
 KNOWN_TERMS = {
     "Certified": translation.gettext_lazy("Certified"),
     "Group Learning": translation.gettext_lazy("Group Learning"),
@@ -37,8 +37,19 @@ KNOWN_TERMS = {
 }
 
 
-def term(value: str) -> str:
-    return str(KNOWN_TERMS.get(value, value))
+def term(item: dict[str, Any], field: str, language: str) -> str:
+    """A body's term (credit type, category) as a document in `language` prints it.
+
+    The French staff wrote, in French; otherwise the English one, put in French when it is one of the bodies'
+    usual terms; a term written only in French is printed in both.
+    """
+    if language == "fr" and item.get(f"{field}_fr"):
+        return item[f"{field}_fr"]
+    english = item.get(field, "")
+    if english:
+        with translation.override(language):
+            return str(KNOWN_TERMS.get(english, english))
+    return item.get(f"{field}_fr", "")
 
 
 def qr_svg_data_uri(url: str) -> str:
@@ -52,8 +63,8 @@ def _accreditation_context(item: dict[str, Any], language: str) -> dict[str, Any
         **item,
         "body_label": item["body_name"] if body == Accreditation.Body.OTHER else str(BODY_SHORT_NAMES.get(body, body)),
         "body_full": item["body_name"] if body == Accreditation.Body.OTHER else Accreditation.Body(body).label,
-        "credit_type": term(item["credit_type"]),
-        "category": term(item["category"]),
+        "credit_type": term(item, "credit_type", language),
+        "category": term(item, "category", language),
         "delivery_label": Accreditation.Delivery(item["delivery"]).label if item["delivery"] else "",
         "credits_text": format_credits(Decimal(item["credits"])) if item["credits"] else format_credits(0) or "0",
         "statement": statement,

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from core import ratelimit
@@ -49,7 +49,11 @@ def verify(request, number: str):
         return redirect("certificates:verify", number=normalized)
     content = certificate.content
     # The bodies' terms in the reader's language, as the PDF prints them ("Certifié" in French).
-    accreditations = [{**item, "credit_type": term(item["credit_type"])} for item in content["accreditations"]]
+    language = translation.get_language()
+    accreditations = [
+        {**item, "credit_type": term(item, "credit_type", language), "category": term(item, "category", language)}
+        for item in content["accreditations"]
+    ]
     context = {
         "state": certificate.state,
         "certificate": certificate,

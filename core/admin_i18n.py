@@ -7,7 +7,7 @@ a French list by the French column alone, leaving rows that have only English in
 """
 
 from django.db.models.expressions import OrderBy
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from .i18n import localized
 
@@ -34,4 +34,8 @@ class BilingualAdmin(_BothLanguagesOptional, TranslationAdmin):
 
 
 class BilingualTabularInline(_BothLanguagesOptional, TranslationTabularInline):
+    pass
+
+
+class BilingualStackedInline(_BothLanguagesOptional, TranslationStackedInline):
     pass

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from certificates.admin_series import SeriesDocumentsMixin
-from core.admin_i18n import BilingualAdmin, BilingualTabularInline
+from core.admin_i18n import BilingualAdmin, BilingualStackedInline, BilingualTabularInline
 from enrollment import publishing
 from enrollment.admin_capacity import promote_after_capacity_edit
 from enrollment.admin_forms import EnrollmentKeyAdminForm, EnrollmentKeyFormSet
@@ -76,7 +76,7 @@ class EnrollmentKeyInline(HubScopedInlineMixin, admin.TabularInline):
         return super().get_formset(request, obj, **kwargs)
 
 
-class AccreditationInline(HubScopedInlineMixin, admin.StackedInline):
+class AccreditationInline(HubScopedInlineMixin, BilingualStackedInline):
     model = Accreditation
     extra = 0
     fieldsets = (

@@ -125,8 +125,8 @@ class AccreditationFactory(factory.django.DjangoModelFactory):
 
     series = factory.SubFactory(SeriesFactory)
     body = Accreditation.Body.MAINPRO
-    credit_type = "Certified"
-    category = "Group Learning"
+    credit_type_en = "Certified"
+    category_en = "Group Learning"
     credits_per_hour = Decimal("1")
     maximum = Decimal("12")
     statement_en = (

@@ -54,7 +54,7 @@ def main() -> None:
 
     hub = Hub.objects.create(name="Bench hub", slug="bench-hub")
     series = Series.objects.create(hub=hub, title="Bench community of practice", slug="bench-cop", status="published")
-    Accreditation.objects.create(series=series, credit_type="Certified", category="Group Learning", maximum=12)
+    Accreditation.objects.create(series=series, credit_type_en="Certified", category_en="Group Learning", maximum=12)
     start = timezone.now() - dt.timedelta(days=7 * SESSIONS + 7)
     sessions = Session.objects.bulk_create(
         Session(

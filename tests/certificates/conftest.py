@@ -32,8 +32,8 @@ def cccep_series(hub):
     factories.AccreditationFactory(
         series=series,
         body=Accreditation.Body.CCCEP,
-        credit_type="CEU",
-        category="",
+        credit_type_en="CEU",
+        category_en="",
         credits_per_hour=1,
         maximum=None,
         statement_en="This program has been accredited by CCCEP for 2 CEUs.",

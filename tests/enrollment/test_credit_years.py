@@ -29,7 +29,7 @@ def across_june(hub, clinician):
     series = factories.SeriesFactory(hub=hub, title="Palliative Care in Long-Term Care")
     factories.AccreditationFactory(series=series, maximum=Decimal("4"))
     factories.AccreditationFactory(
-        series=series, body=Accreditation.Body.ROYAL_COLLEGE, credit_type="Section 1", maximum=None, position=1
+        series=series, body=Accreditation.Body.ROYAL_COLLEGE, credit_type_en="Section 1", maximum=None, position=1
     )
     days = [dt.date(2026, 4, 9), dt.date(2026, 5, 14), dt.date(2026, 6, 30), dt.date(2026, 7, 1), dt.date(2026, 9, 10)]
     for n, day in enumerate(days):

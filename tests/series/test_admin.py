@@ -110,8 +110,8 @@ def _series_form(hub, **overrides):
         "accreditations-MAX_NUM_FORMS": "1000",
         "accreditations-0-body": "cfpc_mainpro",
         "accreditations-0-body_name": "",
-        "accreditations-0-credit_type": "Certified",
-        "accreditations-0-category": "Group Learning",
+        "accreditations-0-credit_type_en": "Certified",
+        "accreditations-0-category_en": "Group Learning",
         "accreditations-0-delivery": "live_online",
         "accreditations-0-credits_per_hour": "1",
         "accreditations-0-maximum": "6",
@@ -221,7 +221,7 @@ def test_invalid_series_form_shows_the_admins_errors(staff_client):
 
 @pytest.mark.django_db
 def test_a_cccep_accreditation_needs_its_number_dates_and_contact(staff_client):
-    data = _series_form(HubFactory(), **{"accreditations-0-body": "cccep", "accreditations-0-credit_type": "CEU"})
+    data = _series_form(HubFactory(), **{"accreditations-0-body": "cccep", "accreditations-0-credit_type_en": "CEU"})
 
     response = staff_client.post(f"{CHANGELIST}add/", data)
 
@@ -487,3 +487,25 @@ def test_who_hands_out_the_key_is_written_in_both_languages_and_read_in_the_visi
     visitor.force_login(clinician)
     key_form = visitor.get(f"/series/{series.slug}/enroll/", HTTP_ACCEPT_LANGUAGE="en")
     assert "You should have received this key from your regional hub." in _text(key_form)
+
+
+@pytest.mark.django_db
+def test_staff_write_the_credit_type_and_category_in_both_languages(staff_client):
+    add_page = _text(staff_client.get(f"{CHANGELIST}add/"))
+    for name in ("credit_type_en", "credit_type_fr", "category_en", "category_fr"):
+        assert f'name="accreditations-__prefix__-{name}"' in add_page
+    assert 'accreditations-__prefix__-credit_type"' not in add_page
+
+    form = _series_form(
+        HubFactory(),
+        **{
+            "accreditations-0-credit_type_fr": "Certifié",
+            "accreditations-0-category_fr": "Apprentissage en groupe",
+        },
+    )
+    response = staff_client.post(f"{CHANGELIST}add/", form)
+
+    assert response.status_code == 302, _text(response)[:3000]
+    accreditation = Series.objects.get(slug="palliative-care-rural-nursing-stations").accreditations.get()
+    assert (accreditation.credit_type_en, accreditation.credit_type_fr) == ("Certified", "Certifié")
+    assert (accreditation.category_en, accreditation.category_fr) == ("Group Learning", "Apprentissage en groupe")

@@ -261,8 +261,10 @@ class Command(BaseCommand):
             series=series,
             body=Accreditation.Body.MAINPRO,
             defaults={
-                "credit_type": "Certified",
-                "category": "Group Learning",
+                "credit_type_en": "Certified",
+                "credit_type_fr": "Certifié",
+                "category_en": "Group Learning",
+                "category_fr": "Apprentissage en groupe",
                 "credits_per_hour": Decimal("1"),
                 "maximum": Decimal(spec["max_credits"]) if spec.get("max_credits") else None,
                 "statement_en": MAINPRO_STATEMENT_EN.format(credits=spec.get("max_credits", "")),
