@@ -295,3 +295,24 @@ def test_a_french_newcomer_reads_one_sentence_to_sign_in_and_accept(client, spok
 
     login = f"{reverse('account_login')}?next={url}"
     assert f'Vous avez déjà un compte? <a href="{login}">Connectez-vous</a>, puis acceptez l’invitation.' in page
+
+
+def test_the_email_and_the_managers_page_say_what_a_newcomer_does(manager_client, hub, spoke):
+    page = manager_client.get(manage_url(hub, "invite")).content.decode()
+    assert "they join the spoke only when they accept" in page
+
+    for language, then_accept in (
+        ("en", "from that page, then accept or decline the invitation"),
+        (
+            "fr",
+            "Nouveau ou nouvelle sur le portail? Créez un compte avec cette adresse courriel à partir de cette "
+            "page, puis",
+        ),
+    ):
+        manager_client.post(
+            manage_url(hub, "invite"),
+            {"spoke": spoke.pk, "email": f"nadia.{language}@example.org", "language": language},
+        )
+        body = OutboundEmail.objects.get(recipient=f"nadia.{language}@example.org").body_text
+        # The link proves the address: no separate confirmation to ask for.
+        assert then_accept in " ".join(body.split()) and "confirm" not in body
