@@ -5,6 +5,8 @@ them here so an invitation, its update and a feed always agree on UID and
 SEQUENCE.
 """
 
+from django.utils.translation import gettext as _
+
 from core.links import absolute
 from notifications.ics import CalendarEvent, event_uid
 from sessions.models import Session
@@ -23,7 +25,8 @@ def session_event(session: Session, *, with_join_link: bool) -> CalendarEvent:
         sequence=session.sequence,
         starts_at=session.starts_at,
         ends_at=session.ends_at,
-        summary=f"{label}: {session.title}",
+        # In the reader's language: French puts a (non-breaking) space before the colon.
+        summary=_("%(series)s: %(session)s") % {"series": label, "session": session.title},
         page_url=absolute(session.get_absolute_url()),
         join_url=session.join_url if with_join_link and not session.is_cancelled else "",
         details=series.title,
