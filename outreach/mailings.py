@@ -10,6 +10,7 @@ and each batch is written to the outbox with `queue_bulk` in its own transaction
 from __future__ import annotations
 
 import html
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,9 +20,11 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
 from core.formatting import prose_html
+from core.links import absolute
 from notifications.models import OutboundEmail
 from notifications.outbox import EmailToQueue, queue_bulk, queue_email
 
@@ -59,9 +62,26 @@ class Version:
     body_text: str
 
 
+# A link as the sanitiser writes it: double-quoted href first (its other attributes are added after).
+LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.S)
+
+
+def _absolute_links(markup: SafeString) -> SafeString:
+    """A link staff wrote to a page of the site ("/series/") leads nowhere from a mail client: make it whole.
+
+    Only the start of an href the sanitiser kept changes, so what was safe stays safe.
+    """
+    return mark_safe(re.sub(r'<a href="(/[^"]*)"', lambda match: f'<a href="{absolute(match.group(1))}"', markup))
+
+
 def _text_of(markup: str) -> str:
-    """The plain-text part: block ends become line breaks, tags go, entities are decoded by the template."""
-    marked = markup
+    """The plain-text part: block ends become line breaks, a link keeps its address, tags go, entities decoded."""
+
+    def spelled_out(match: re.Match) -> str:
+        url, words = html.unescape(match.group(1)), match.group(2)
+        return words if strip_tags(words).strip() in (url, url.removeprefix("mailto:")) else f"{words} ({url})"
+
+    marked = LINK.sub(spelled_out, markup)
     for closing in ("</p>", "</li>", "</h2>", "</h3>", "</h4>", "<br>", "</blockquote>"):
         marked = marked.replace(closing, closing + "\n")
     lines = [line.strip() for line in strip_tags(marked).splitlines()]
@@ -74,7 +94,7 @@ def _text_of(markup: str) -> str:
 
 
 def version(mailing: Mailing, language: str) -> Version:
-    body = prose_html(getattr(mailing, f"body_{language}") or "")
+    body = _absolute_links(prose_html(getattr(mailing, f"body_{language}") or ""))
     return Version(
         language=language,
         subject=getattr(mailing, f"subject_{language}") or "",

@@ -218,3 +218,26 @@ def test_a_sent_newsletter_is_published_in_the_archive_from_admin(client, staff,
     assert "Bulletin d’automne" in client.get("/newsletters/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     issue_url = re.search(r'href="(/newsletters/autumn-newsletter-[0-9-]+/)"', archive).group(1)
     assert "<p>Two new hubs.</p>" in client.get(issue_url).content.decode()
+
+
+def test_a_link_to_a_page_of_the_site_works_from_the_mail_and_the_plain_text_keeps_every_address(
+    staff, audience, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://echo.example.org"
+    mailing = Mailing.objects.create(
+        subject_en="Spring programme",
+        subject_fr="Programme du printemps",
+        body_en=(
+            'See <a href="/series/">the programme</a> or write to '
+            '<a href="mailto:info@example.org">info@example.org</a>.'
+        ),
+        body_fr='Consultez <a href="https://pallium.ca/fr/">le programme</a>.',
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        mailings.start_sending(mailing=mailing, by=staff)
+
+    english = next(m for m in mailoutbox if m.to == ["olivia@example.org"])
+    french = next(m for m in mailoutbox if m.to == ["mathieu@example.org"])
+    assert '<a href="https://echo.example.org/series/"' in english.alternatives[0][0]
+    assert "See the programme (https://echo.example.org/series/) or write to info@example.org." in english.body
+    assert "Consultez le programme (https://pallium.ca/fr/)." in french.body
