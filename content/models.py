@@ -11,9 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-HTML_HELP = _(
-    "Paragraphs separated by a blank line. Headings, lists, links, bold and italic may be written in HTML "
-    "(<h2>, <ul>, <a href>, <strong>, <em>); anything else is removed when the page is shown."
+from core.forms import help_text_naming_tags
+
+HTML_HELP = help_text_naming_tags(
+    _(
+        "Paragraphs separated by a blank line. Headings, lists, links, bold and italic may be written in HTML "
+        "(<h2>, <ul>, <a href>, <strong>, <em>); anything else is removed when the page is shown."
+    )
 )
 
 

@@ -3,12 +3,17 @@ import datetime as dt
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.functional import lazy
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .dates import validate_reasonable_date
 from .formatting import format_day_month_year, parse_written_date
+
+# A help text that names HTML tags ("<h2>, <ul>"): Django's admin prints help texts as HTML, which would
+# render the tags themselves (an empty heading and list) instead of naming them.
+help_text_naming_tags = lazy(escape, SafeString)
 
 
 class FormRenderer(TemplatesSetting):

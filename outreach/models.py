@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Language, Profession, Province
+from core.forms import help_text_naming_tags
 from hubs.models import Hub
 
 
@@ -224,9 +225,11 @@ class Mailing(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(
         _("text"),
-        help_text=_(
-            "Paragraphs separated by a blank line. Headings, lists, links, bold and italic may be written in HTML "
-            "(<h2>, <ul>, <a href>, <strong>, <em>); anything else is removed before sending."
+        help_text=help_text_naming_tags(
+            _(
+                "Paragraphs separated by a blank line. Headings, lists, links, bold and italic may be written in "
+                "HTML (<h2>, <ul>, <a href>, <strong>, <em>); anything else is removed before sending."
+            )
         ),
     )
     # The segment: empty means everyone on the list.

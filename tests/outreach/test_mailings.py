@@ -241,3 +241,12 @@ def test_a_link_to_a_page_of_the_site_works_from_the_mail_and_the_plain_text_kee
     assert '<a href="https://echo.example.org/series/"' in english.alternatives[0][0]
     assert "See the programme (https://echo.example.org/series/) or write to info@example.org." in english.body
     assert "Consultez le programme (https://pallium.ca/fr/)." in french.body
+
+
+def test_the_help_under_the_text_names_the_tags_staff_may_write_instead_of_rendering_them(client, staff):
+    client.force_login(staff)
+    for language, named in (("en", "(&lt;h2&gt;, &lt;ul&gt;, &lt;a href&gt;"), ("fr", "(&lt;h2&gt;, &lt;ul&gt;")):
+        page = client.get(ADD_URL, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        help_texts = re.findall(r'<div class="help"[^>]*>(.*?)</div>', page, re.S)
+        assert any(named in text for text in help_texts), help_texts
+        assert not any("<h2>" in text or "<ul>" in text for text in help_texts)
