@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import FileResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 
@@ -14,3 +15,9 @@ def favicon(request):
     )
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with a stale token (signed in or out in another tab): what happened and what to do, in the
+    reader's language and the site's layout, instead of Django's technical page."""
+    return render(request, "403_csrf.html", status=403)

@@ -180,6 +180,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
+# A form whose CSRF token went stale gets the site's own page (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+
 # django-allauth: configure, don't fork.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]

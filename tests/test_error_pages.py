@@ -54,3 +54,41 @@ def test_the_site_icon_is_served(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 200
     assert response["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "heading", "why"),
+    [
+        ("en", "This form expired before it was sent", "Nothing was saved."),
+        ("fr", "Ce formulaire a expiré avant d’être envoyé", "Rien n’a été enregistré."),
+    ],
+)
+def test_a_form_sent_with_a_stale_token_gets_the_sites_page_in_the_readers_language(language, heading, why):
+    browser = Client(enforce_csrf_checks=True, headers={"accept-language": language})
+
+    response = browser.post("/stay-connected/", {"email": "someone@example.org"})
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert f'<html lang="{language}"' in page
+    assert heading in page and why in page
+    assert "CSRF" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("en", "This page is not available to your account"), ("fr", "Cette page n’est pas accessible à votre compte")],
+)
+def test_a_page_for_staff_tells_a_clinician_it_is_not_for_their_account(client, clinician, language, heading):
+    clinician.preferred_language = language
+    clinician.save()
+    client.force_login(clinician)
+
+    response = client.get("/staff/reach/", headers={"accept-language": language})
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert heading in page and clinician.email in page
+    assert "403 Forbidden" not in page
