@@ -10,7 +10,6 @@ see the bug it guards against.
 """
 
 import contextlib
-import threading
 import time
 
 import pytest
@@ -22,6 +21,7 @@ from enrollment.services import locks
 from series.models import Series
 from sessions.models import Session
 from tests import factories
+from tests.concurrency import all_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -29,28 +29,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 RACERS = 40
 SEATS = 5
 WINDOW_SECONDS = 0.05
-
-
-def _race(action, users):
-    """Run action(user) for every user at once, each in a thread with its own connection."""
-    barrier = threading.Barrier(len(users))
-    errors = []
-
-    def run(user):
-        try:
-            barrier.wait(timeout=30)
-            action(user)
-        except Exception as error:  # noqa: BLE001 (collected and asserted below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors[:3]
 
 
 def _widen_window(monkeypatch, name):
@@ -114,7 +92,7 @@ def _session_race():
         )
 
     with _slow_registration_inserts():
-        _race(take_a_seat, users)
+        all_at_once(take_a_seat, users)
     registered = Registration.objects.filter(session=session, status=Registration.Status.REGISTERED).count()
     waitlisted = Registration.objects.filter(session=session, status=Registration.Status.WAITLISTED).count()
     return registered, waitlisted
@@ -128,7 +106,7 @@ def _series_race():
     def join(user):
         services.enroll(user=user, series=Series.objects.get(pk=series.pk), key=None)
 
-    _race(join, users)
+    all_at_once(join, users)
     active = Enrollment.objects.filter(series=series, status=Enrollment.Status.ACTIVE).count()
     waitlisted = Enrollment.objects.filter(series=series, status=Enrollment.Status.WAITLISTED).count()
     return active, waitlisted
@@ -147,7 +125,7 @@ def _joining_race():
             )
 
     with _slow_inserts("enrollment_enrollment"):
-        _race(register, users)
+        all_at_once(register, users)
     active = Enrollment.objects.filter(series=series, status=Enrollment.Status.ACTIVE).count()
     waitlisted = Enrollment.objects.filter(series=series, status=Enrollment.Status.WAITLISTED).count()
     seated = Registration.objects.filter(session=session, status=Registration.Status.REGISTERED).count()
@@ -236,7 +214,7 @@ def test_a_key_is_never_used_past_its_maximum_in_a_burst():
         except services.EnrollmentError as error:
             refused.append(error.code)
 
-    _race(use_key, users)
+    all_at_once(use_key, users)
 
     key.refresh_from_db()
     assert key.uses_count == SEATS

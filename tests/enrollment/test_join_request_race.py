@@ -13,7 +13,8 @@ from notifications.models import OutboundEmail
 from series.models import Series
 from sessions.models import Session
 from tests import factories
-from tests.enrollment.test_capacity_race import _race, _widen_window, _without_series_lock
+from tests.concurrency import all_at_once
+from tests.enrollment.test_capacity_race import _widen_window, _without_series_lock
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +37,7 @@ def _two_approvals_for_the_last_place():
     first, second = _requests(series, 2)
     reviewers = factories.UserFactory.create_batch(2, verified=False)
     decisions = [(reviewers[0], first), (reviewers[1], second)]
-    _race(lambda pair: services.approve_join_requests(request_ids=[pair[1].pk], by=pair[0]), decisions)
+    all_at_once(lambda pair: services.approve_join_requests(request_ids=[pair[1].pk], by=pair[0]), decisions)
     statuses = sorted(Enrollment.objects.filter(user__in=[first.user, second.user]).values_list("status", flat=True))
     return statuses
 
@@ -71,7 +72,7 @@ def test_two_reviewers_approving_one_request_at_once_enroll_and_email_once():
     reviewers = factories.UserFactory.create_batch(2, verified=False)
     results = []
 
-    _race(
+    all_at_once(
         lambda reviewer: results.append(services.approve_join_requests(request_ids=[join_request.pk], by=reviewer)),
         reviewers,
     )
@@ -105,7 +106,7 @@ def test_self_registration_racing_an_approval_cannot_slip_into_the_last_place(mo
         except services.EnrollmentError as error:
             refused.append(error.code)
 
-    _race(act, [reviewer, *outsiders])
+    all_at_once(act, [reviewer, *outsiders])
 
     assert Enrollment.objects.get(user=join_request.user).status == Enrollment.Status.ACTIVE
     assert not Enrollment.objects.filter(user__in=outsiders).exists()
