@@ -86,12 +86,39 @@ def claim_many(*, outbound_ids: Sequence[int]) -> list[OutboundEmail]:
     if not connection.features.has_select_for_update_skip_locked:
         return [row for outbound_id in outbound_ids if (row := claim(outbound_id=outbound_id)) is not None]
     now = timezone.now()
-    with transaction.atomic():
-        rows = list(
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(_claimable(now), pk__in=list(outbound_ids))
-            .order_by("pk")
+    return _take_skipping_locked(OutboundEmail.objects.filter(_claimable(now), pk__in=list(outbound_ids)), now=now)
+
+
+def _fresh(now) -> Q:
+    """Queued, never claimed, and still within the sweep's grace: rows whose after-commit kick is theirs to answer.
+    A row that failed, or was given back untried (`release`), keeps its `claimed_at` and waits for the sweeper."""
+    return Q(status=OutboundEmail.Status.QUEUED, claimed_at__isnull=True, next_attempt_at__gt=now)
+
+
+def claim_fresh(*, limit: int) -> list[OutboundEmail]:
+    """Take up to `limit` rows waiting for a kick (`_fresh`), oldest first, for a drain (`notifications.kick`).
+
+    The same claim as `claim_many`'s: on PostgreSQL FOR UPDATE SKIP LOCKED (the partial index `outbox_queued_due`
+    finds the queued rows), so two drains at once take disjoint rows; elsewhere a conditional UPDATE per row.
+    """
+    now = timezone.now()
+    candidates = OutboundEmail.objects.filter(_fresh(now))
+    if connection.features.has_select_for_update_skip_locked:
+        return _take_skipping_locked(candidates, now=now, limit=limit)
+    won = [
+        pk
+        for pk in candidates.order_by("pk").values_list("pk", flat=True)[:limit]
+        if candidates.filter(pk=pk).update(
+            status=OutboundEmail.Status.IN_FLIGHT, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
         )
+    ]
+    return list(OutboundEmail.objects.filter(pk__in=won).order_by("pk"))
+
+
+def _take_skipping_locked(candidates, *, now, limit: int | None = None) -> list[OutboundEmail]:
+    """Read `candidates` FOR UPDATE SKIP LOCKED and mark exactly those rows in flight, in one transaction."""
+    with transaction.atomic():
+        rows = list(candidates.select_for_update(skip_locked=True).order_by("pk")[:limit])
         OutboundEmail.objects.filter(pk__in=[row.pk for row in rows]).update(
             status=OutboundEmail.Status.IN_FLIGHT, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
         )
@@ -439,9 +466,16 @@ def deliver_many(*, outbound_ids: Sequence[int]) -> dict[Outcome, int]:
     When the connection itself breaks, the rest of the batch goes back to the queue at once, for the sweeper
     too: hammering a server that is down helps nobody.
     """
-    counts = dict.fromkeys(Outcome, 0)
     rows = claim_many(outbound_ids=outbound_ids)
-    counts[Outcome.NOT_CLAIMED] = len(set(outbound_ids)) - len(rows)
+    counts = deliver_claimed(rows)
+    counts[Outcome.NOT_CLAIMED] += len(set(outbound_ids)) - len(rows)
+    return counts
+
+
+def deliver_claimed(rows: Sequence[OutboundEmail]) -> dict[Outcome, int]:
+    """Send rows this caller claimed, as `deliver_many` does (one SMTP connection); rows it gave back untried are
+    counted as not claimed."""
+    counts = dict.fromkeys(Outcome, 0)
     if not rows:
         return counts
     mail_connection = _open_connection()

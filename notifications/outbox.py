@@ -1,6 +1,7 @@
 """The outbox: queue emails inside the caller's transaction, exactly one row per idempotency key.
 
-Writes only; `notifications.delivery` sends the rows and `notifications.sweeper` finds the ones
+Writes only; after commit `tasks.publish_deliveries` hands the rows to the workers (a row written alone wakes a
+drain, `notifications.kick`), `notifications.delivery` sends them and `notifications.sweeper` finds the ones
 whose after-commit task never ran. Callers hand over everything an email needs (recipient,
 language, template, context, attachments, key), or, with `queue_deferred` (`queue_deferred_select` for a
 fan-out), the name of a function their app registered and the ids it renders the email from at delivery:

@@ -15,6 +15,12 @@ def sweep_grace() -> timedelta:
     return timedelta(seconds=_seconds("OUTBOX_SWEEP_AFTER_SECONDS", 60))
 
 
+def kick_flag_timeout() -> float:
+    """How long the drain's wake-up flag (`notifications.kick`) stays up when no drain takes it down (its message
+    was lost): the rows whose kick it swallowed wait at most this long for a drain, or for the sweep."""
+    return _seconds("OUTBOX_KICK_FLAG_SECONDS", 60)
+
+
 def claim_timeout() -> timedelta:
     """How long a row may stay in flight before it is presumed abandoned by a dead worker."""
     return timedelta(seconds=_seconds("OUTBOX_CLAIM_TIMEOUT_SECONDS", 300))

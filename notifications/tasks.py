@@ -1,4 +1,4 @@
-"""Thin Celery wrappers around delivery and the sweeper, and the one place rows are handed to the workers.
+"""Thin Celery wrappers around delivery, the drain and the sweeper, and the one place rows are handed to the workers.
 
 Arguments are ids; the rows hold the state.
 """
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from celery import shared_task
 
-from . import delivery, sweeper
+from . import delivery, kick, sweeper
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +42,57 @@ def deliver_batch(outbound_ids: list[int]) -> dict[str, int]:
     return {outcome.value: count for outcome, count in counts.items()}
 
 
+@shared_task(**_AT_LEAST_ONCE)
+def drain_outbox() -> dict[str, int]:
+    counts = kick.drain(batch_size=BATCH_SIZE)
+    return {outcome.value: count for outcome, count in counts.items()}
+
+
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
-    return len(sweeper.sweep(publish=publish_deliveries))
+    # Swept rows are published as they are, never through the kick: a flag left up by a lost drain message must
+    # not swallow the sweep's publish too.
+    return len(sweeper.sweep(publish=hand_out))
 
 
 def publish_deliveries(outbound_ids: Sequence[int]) -> None:
-    """Hand rows to the workers. Never raises: a row the broker did not take is found by the sweeper."""
+    """Hand rows just written to the workers, after commit. Never raises: the rows are committed, and a row no
+    task reaches is found by the sweeper.
+
+    One row wakes a drain (`notifications.kick`): of the rows written while no drain has yet taken the flag down,
+    only the first publishes, the others cost a `cache.add`. Many rows at once (a fan-out) are published in
+    batches (`hand_out`). So is a row whose cache errors, and every row when the cache is this process's memory
+    while workers elsewhere run the drains (they would never take this process's flag down). Without a broker
+    (`make run`) the drain runs at once, in this process, and takes the flag down before the request is answered.
+    """
+    ids = list(outbound_ids)
+    if len(ids) == 1 and (drain_outbox.app.conf.task_always_eager or kick.flag_seen_by_other_processes()):
+        try:
+            raised = kick.raise_flag()
+        except Exception:
+            logger.warning("The cache did not answer; outbox row %s is published alone", ids[0], exc_info=True)
+        else:
+            if raised:
+                _wake_a_drain()
+            return
+    hand_out(ids)
+
+
+def _wake_a_drain() -> None:
+    try:
+        drain_outbox.apply_async()
+    except Exception:
+        logger.warning("Could not publish an outbox drain; the sweeper will retry", exc_info=True)
+        try:
+            # The next row written tries to publish a drain again, as each row tried its own before.
+            kick.lower_flag()
+        except Exception:  # the flag expires by itself; the rows waiting for it are swept
+            logger.debug("Could not take the outbox drain flag down either", exc_info=True)
+
+
+def hand_out(outbound_ids: Sequence[int]) -> None:
+    """Publish a delivery task per row, or per batch of `BATCH_SIZE` for many. Never raises: a row the broker did
+    not take is found by the sweeper."""
     ids = list(outbound_ids)
     if not ids:
         return

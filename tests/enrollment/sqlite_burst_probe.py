@@ -11,6 +11,7 @@ import django
 
 django.setup()
 
+from django.core import mail  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -74,6 +75,12 @@ def main():
                 "alice_emails": OutboundEmail.objects.filter(recipient=alice.email).count(),
                 "race": race,
                 "last_seat": sorted(Registration.objects.filter(session=last_seat).values_list("status", flat=True)),
+                # Tasks run in-process (no broker): every email is delivered before its request is answered.
+                "email_keys": sorted(OutboundEmail.objects.values_list("idempotency_key", flat=True)),
+                "email_statuses": sorted(set(OutboundEmail.objects.values_list("status", flat=True))),
+                "delivered_keys": sorted(
+                    message.extra_headers["X-Echo-Idempotency-Key"] for message in getattr(mail, "outbox", [])
+                ),
             }
         )
     )

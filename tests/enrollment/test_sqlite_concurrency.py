@@ -1,4 +1,5 @@
-"""The embedded default (`make run` on an SQLite file) never answers simultaneous POSTs with a 500.
+"""The embedded default (`make run` on an SQLite file) never answers simultaneous POSTs with a 500, and emails
+each learner once, at once.
 
 Five POSTs of one register form (a double click, two tabs) and three people racing for the
 last seat, each request in its own thread with its own connection, against a real SQLite
@@ -42,3 +43,7 @@ def test_simultaneous_register_posts_on_sqlite_never_fail(tmp_path):
     assert outcome["alice_emails"] == 1
     assert outcome["race"] == [302] * 3, result.stderr[-3000:]
     assert outcome["last_seat"] == ["registered", "waitlisted", "waitlisted"]
+    # Alice's one email and each racer's, sent once each by the time the last answer came back.
+    assert len(outcome["email_keys"]) == 4
+    assert outcome["delivered_keys"] == outcome["email_keys"]
+    assert outcome["email_statuses"] == ["sent"]

@@ -23,6 +23,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -152,6 +153,16 @@ def queue_hello(key: str = "test:hello", *, to: str = "alice@example.org", langu
 
 
 # --- Celery ------------------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def broker_refusing():
+    """Every task publish fails as it does when Redis refuses connections: a row's own task, a drain, a batch."""
+    from kombu.exceptions import OperationalError
+
+    refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with mock.patch("celery.app.task.Task.apply_async", side_effect=refused):
+        yield
 
 
 def broker_url() -> str:

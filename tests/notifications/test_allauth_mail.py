@@ -1,22 +1,20 @@
 """allauth's own emails (verification, password reset) go through the outbox like every other email."""
 
-from unittest import mock
-
 import pytest
 from django.core import mail
 from django.urls import reverse
-from kombu.exceptions import OperationalError
 
 from notifications.models import OutboundEmail
+from tests.notifications.outbox_support import broker_refusing
 
 pytestmark = pytest.mark.django_db
 
 
 def sweep(**options):
-    """The sweeper as the periodic task runs it, publishing through whatever `tasks.publish_deliveries` is now."""
+    """The sweeper as the periodic task runs it, publishing through whatever `tasks.hand_out` is now."""
     from notifications import sweeper, tasks
 
-    return sweeper.sweep(publish=tasks.publish_deliveries, **options)
+    return sweeper.sweep(publish=tasks.hand_out, **options)
 
 
 def test_password_reset_is_an_outbox_row_in_the_account_holders_language(
@@ -52,11 +50,7 @@ def test_signup_while_the_broker_is_down_succeeds_and_the_sweeper_sends_the_veri
 ):
     # The sweeper waits a minute for the after-commit task in production; here it need not.
     settings.OUTBOX_SWEEP_AFTER_SECONDS = 0
-    refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-    with (
-        mock.patch("notifications.tasks.deliver_email.apply_async", side_effect=refused),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with broker_refusing(), django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("account_signup"),
             {

@@ -3,16 +3,18 @@
 import base64
 import email
 import email.policy
-from unittest import mock
 
 import pytest
 from django.core import mail
 from django.db import transaction
-from kombu.exceptions import OperationalError
 
 from notifications.models import OutboundEmail
 from notifications.outbox import Attachment, EmailToQueue, queue_bulk
-from tests.notifications.outbox_support import outbox_templates_fixture, queue_hello  # noqa: F401 - fixtures
+from tests.notifications.outbox_support import (  # noqa: F401 - fixtures
+    broker_refusing,
+    outbox_templates_fixture,
+    queue_hello,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("outbox_templates")]
 
@@ -140,11 +142,7 @@ def test_an_unknown_kind_is_refused_and_nothing_is_written():
 
 
 def test_a_broker_that_does_not_answer_never_fails_the_callers_request(django_capture_on_commit_callbacks, caplog):
-    refused = OperationalError("Connection refused")
-    with (
-        mock.patch("notifications.tasks.deliver_email.apply_async", side_effect=refused),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with broker_refusing(), django_capture_on_commit_callbacks(execute=True):
         row = queue_hello("confirm:7")
 
     row.refresh_from_db()

@@ -21,10 +21,10 @@ pytestmark = pytest.mark.usefixtures("outbox_templates")
 
 
 def sweep(**options):
-    """The sweeper as the periodic task runs it, publishing through whatever `tasks.publish_deliveries` is now."""
+    """The sweeper as the periodic task runs it, publishing through whatever `tasks.hand_out` is now."""
     from notifications import sweeper, tasks
 
-    return sweeper.sweep(publish=tasks.publish_deliveries, **options)
+    return sweeper.sweep(publish=tasks.hand_out, **options)
 
 
 def _lost(key: str, *, minutes_ago: float = 2, **kwargs) -> OutboundEmail:
@@ -53,7 +53,7 @@ def test_rows_waiting_more_than_a_minute_are_sent_and_younger_ones_left_to_their
 def test_a_row_handed_out_is_not_handed_out_again_by_the_next_sweep():
     _lost("confirm:1")
 
-    with mock.patch("notifications.tasks.publish_deliveries") as publish:
+    with mock.patch("notifications.tasks.hand_out") as publish:
         first, second = sweep(), sweep()
 
     assert len(first) == 1
@@ -137,7 +137,7 @@ def test_two_sweepers_at_once_hand_out_disjoint_rows_and_each_email_is_sent_once
 def test_a_backlog_larger_than_one_round_drains_in_one_sweep():
     rows = [_lost(f"recording:1:{n}") for n in range(25)]
 
-    with mock.patch("notifications.tasks.publish_deliveries") as publish:
+    with mock.patch("notifications.tasks.hand_out") as publish:
         handed_out = sweep(limit=10)
 
     assert sorted(handed_out) == sorted(row.pk for row in rows)
