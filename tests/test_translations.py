@@ -32,15 +32,9 @@ def test_compiled_catalogue_is_committed_and_current(path):
 
 # What the portal says to its reader ("vous") agrees with anyone, as "inscrit·e" does elsewhere.
 READER_GENDERED = re.compile(r"\b[Vv]ous\b[^.:;?!«»]{0,25}?\b(inscrit|invité|avisé|connecté|seul)\b(?!·)")
-# notifications/ is being reworked on another branch; its one entry ("vous êtes inscrit") is left to it.
-NOT_YET_INCLUSIVE = {"notifications/locale/fr/LC_MESSAGES/django.po"}
 
 
-@pytest.mark.parametrize(
-    "path",
-    [p for p in CATALOGUES if str(p.relative_to(ROOT)) not in NOT_YET_INCLUSIVE],
-    ids=lambda p: str(p.relative_to(ROOT)),
-)
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_french_addresses_its_reader_inclusively(path):
     po = polib.pofile(str(path))
     texts = [text for entry in po for text in [entry.msgstr, *entry.msgstr_plural.values()]]
