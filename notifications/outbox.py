@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -147,20 +147,28 @@ def _insert_unless_present(row: OutboundEmail) -> int | None:
     commit to find what to publish. Every column is prepared as the ORM's INSERT prepares it (`pre_save`, then
     `get_db_prep_save`), so a field added to the model is written here too.
     """
+    fields, sql = _insert_unless_present_sql(connection.vendor)
+    values = [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        inserted = cursor.fetchone()
+    return inserted[0] if inserted else None
+
+
+@cache
+def _insert_unless_present_sql(vendor: str) -> tuple[list, str]:
+    """`_insert_unless_present`'s columns and statement, written once per process and database: it runs under the
+    seat lock a registration burst queues on."""
     meta = OutboundEmail._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
-    values = [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
     # Names from the model, values as parameters.
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(fields))}) "
         f"ON CONFLICT ({quote(meta.get_field('idempotency_key').column)}) DO NOTHING RETURNING {quote(meta.pk.column)}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        inserted = cursor.fetchone()
-    return inserted[0] if inserted else None
+    return fields, sql
 
 
 def queue_rendered_email(
