@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, Model
 
 
@@ -70,7 +70,8 @@ def _converters(parts: tuple[Columns, ...]) -> list[tuple[int, list, object]]:
     """Where a row of these parts has values to convert, with the converters and the column, as `converted` applies
     them: looked up once per database connection (they are the backend's and the fields', and My learning reads the
     same parts on every visit)."""
-    kept = connection.__dict__.setdefault("sql_rows_converters", {})
+    # The connection itself, not the `connection` proxy (one for the whole process) that resolves to it per thread.
+    kept = connections[DEFAULT_DB_ALIAS].__dict__.setdefault("sql_rows_converters", {})
     if parts not in kept:
         converters = []
         position = 0
