@@ -16,7 +16,7 @@ from django.urls import get_script_prefix
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-PATH = "healthz"
+PATH = "healthz"  # the URL pattern (echo_portal/urls.py) and the middleware's test alike
 
 
 def _check_database() -> dict:

@@ -5,8 +5,8 @@ from django.views.generic import TemplateView
 from accounts import privacy_views
 from accounts.views import set_language
 from content import views as content_views
+from core import health
 from core.admin_view_on_site import view_on_site
-from core.health import healthz
 from core.views import favicon
 
 urlpatterns = [
@@ -37,7 +37,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("healthz", healthz, name="healthz"),
+    path(health.PATH, health.healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("contact/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
