@@ -81,7 +81,8 @@ def invalidate_public_pages() -> None:
     versioned_cache.bump(VERSION_KEY)
     forget_recent_pages()
     versioned_cache.bump_on_commit(VERSION_KEY)
-    transaction.on_commit(forget_recent_pages)  # after the bump, registered before it: no older page comes back
+    # Registered after the bump's hook, so it runs after the bump: no page kept from before comes back.
+    transaction.on_commit(forget_recent_pages)
 
 
 def _on_change(sender, **kwargs) -> None:

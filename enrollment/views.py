@@ -290,8 +290,7 @@ def register(request, slug):
     """Pick sessions of a series; consent on the first registration."""
     # With the facts the registration state is computed from: the view and the services it calls read them once.
     # The form shown (GET) reads what every learner sees from the programme's cache.
-    posted = request.method == "POST"
-    series = _posted_series(request, slug) if posted else _shared_published_series(request, slug)
+    series = _posted_series(request, slug) if request.method == "POST" else _shared_published_series(request, slug)
     context = {"series": series}
     availability = registration_state(series)
     if not availability.takes_registrations:
