@@ -209,3 +209,17 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     session = factory.SubFactory(SessionFactory)
+
+
+def signup_form(**fields) -> dict[str, str]:
+    """What a newcomer types into the sign-up form (allauth's fields and the portal's own), `fields` changed."""
+    return {
+        "email": "nadia.roy@example.org",
+        "first_name": "Nadia",
+        "last_name": "Roy",
+        "profession": "registered_nurse",
+        "province": "NL",
+        "preferred_language": "en",
+        "password1": "a-long-and-unusual-passphrase",
+        **fields,
+    }

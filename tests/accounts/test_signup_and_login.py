@@ -5,18 +5,11 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-SIGNUP = {
-    "email": "Nadia.Roy@Example.org",
-    "first_name": "Nadia",
-    "last_name": "Roy",
-    "profession": "registered_nurse",
-    "province": "NL",
-    "preferred_language": "en",
-    "password1": "a-long-and-unusual-passphrase",
-}
+SIGNUP = factories.signup_form(email="Nadia.Roy@Example.org")
 
 
 def _link_in(message) -> str:

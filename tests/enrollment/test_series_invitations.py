@@ -139,16 +139,6 @@ def test_sending_again_reaches_only_those_who_have_not_answered(private, clinici
 # --- the link -------------------------------------------------------------------------------------------------
 
 
-NADIA = {
-    "first_name": "Nadia",
-    "last_name": "Roy",
-    "profession": "registered_nurse",
-    "province": "NL",
-    "preferred_language": "en",
-    "password1": "a-long-and-unusual-passphrase",
-}
-
-
 def _signup_link(page) -> str:
     """The invitation's own link (the site header has a plain one too)."""
     return html.unescape(re.search(r'<a href="(/accounts/signup/\?[^"]*)">Create an account</a>', page).group(1))
@@ -172,7 +162,7 @@ def test_a_new_person_signs_up_from_the_link_with_the_invited_address_and_comes_
     assert "readonly" not in re.search(r'<input type="email" name="email"[^>]*>', signup).group(0)
 
     with django_capture_on_commit_callbacks(execute=True):
-        back = client.post(reverse("account_signup"), {**NADIA, "email": "nadia.roy@example.org"})
+        back = client.post(reverse("account_signup"), factories.signup_form())
     # The invitation link already proved she reads that mailbox: no second email, straight back to the invitation.
     assert mail.outbox == []
     assert back["Location"] == link
@@ -202,7 +192,7 @@ def test_a_new_person_who_types_another_address_confirms_it_and_comes_back_to_ac
     client.get(link)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("account_signup"), {**NADIA, "email": "nadia@home.example.org"})
+        client.post(reverse("account_signup"), factories.signup_form(email="nadia@home.example.org"))
     assert [message.to for message in mail.outbox] == [["nadia@home.example.org"]]
     user = User.objects.get(email="nadia@home.example.org")
     # The invited address is not attached to her account behind her back.
@@ -224,7 +214,7 @@ def test_an_answered_invitation_does_not_vouch_for_its_address(client, private, 
     client.get(reverse("enrollment:series_invitation", args=[invitation.token]))
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("account_signup"), {**NADIA, "email": "nadia.roy@example.org"})
+        client.post(reverse("account_signup"), factories.signup_form())
 
     assert not EmailAddress.objects.get(email="nadia.roy@example.org").verified
     assert [message.to for message in mail.outbox] == [["nadia.roy@example.org"]]

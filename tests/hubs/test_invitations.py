@@ -14,14 +14,7 @@ from notifications.models import OutboundEmail
 from tests import factories
 from tests.hubs.conftest import make_invitation, manage_url
 
-SIGNUP = {
-    "first_name": "Nadia",
-    "last_name": "Roy",
-    "profession": "psw",
-    "province": "ON",
-    "preferred_language": "en",
-    "password1": "a-long-and-unusual-passphrase",
-}
+SIGNUP = factories.signup_form(profession="psw", province="ON")
 
 
 def _link_in(body: str) -> str:

@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from notifications.models import OutboundEmail
+from tests import factories
 from tests.notifications.outbox_support import broker_refusing
 
 pytestmark = pytest.mark.django_db
@@ -51,18 +52,7 @@ def test_signup_while_the_broker_is_down_succeeds_and_the_sweeper_sends_the_veri
     # The sweeper waits a minute for the after-commit task in production; here it need not.
     settings.OUTBOX_SWEEP_AFTER_SECONDS = 0
     with broker_refusing(), django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("account_signup"),
-            {
-                "email": "nadia.roy@example.org",
-                "first_name": "Nadia",
-                "last_name": "Roy",
-                "profession": "registered_nurse",
-                "province": "NL",
-                "preferred_language": "en",
-                "password1": "a-long-and-unusual-passphrase",
-            },
-        )
+        response = client.post(reverse("account_signup"), factories.signup_form())
 
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")

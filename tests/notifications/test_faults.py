@@ -16,6 +16,7 @@ from django.urls import reverse
 from echo_portal.celery import app
 from notifications.models import OutboundEmail
 from notifications.tasks import sweep_outbox
+from tests import factories
 from tests.notifications.outbox_support import (  # noqa: F401 - fixtures
     broker_url,
     celery_queue_fixture,
@@ -32,15 +33,7 @@ from tests.notifications.outbox_support import (  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("outbox_templates")]
 
-SIGNUP = {
-    "email": "nadia.roy@example.org",
-    "first_name": "Nadia",
-    "last_name": "Roy",
-    "profession": "registered_nurse",
-    "province": "NL",
-    "preferred_language": "fr",
-    "password1": "a-long-and-unusual-passphrase",
-}
+SIGNUP = factories.signup_form(preferred_language="fr")
 
 
 def test_a_signup_while_redis_is_stopped_succeeds_at_once_and_its_email_goes_out_once_redis_is_back(
