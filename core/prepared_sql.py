@@ -43,6 +43,62 @@ def _new_connection(sender, connection, **kwargs) -> None:
 connection_created.connect(_new_connection, dispatch_uid="prepared-sql:new-connection")
 
 
+def _numbered(sql: str, count: int) -> str:
+    """The statement with its `%s` placeholders numbered $1, $2… as PREPARE takes them."""
+    parts = sql.split("%s")
+    if len(parts) != count + 1 or any("%" in part for part in parts):
+        raise ValueError("prepared_sql: a statement's only % must be its %s placeholders, one per value")
+    return "".join(part + (f"${number}" if number <= count else "") for number, part in enumerate(parts, 1))
+
+
+def _new_name(sql: str) -> str:
+    # A new name for every attempt: one that failed part-way may or may not have been prepared.
+    return f"echo_{hashlib.sha256(sql.encode()).hexdigest()[:16]}_{next(_NAMES)}"
+
+
+def _execute(name: str, params: Sequence) -> str:
+    return f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+
+
+def run_together(statements: Sequence[tuple[str, Sequence]], *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """Several statements in one round trip, each planned once per connection (PostgreSQL only), and the rows of the
+    last. Outside a transaction PostgreSQL runs them as one, committed when the last has run (what a message of
+    several statements is); inside one they are part of it.
+
+    A statement run here for the first time on the connection goes as PREPARE and EXECUTE in the same message. If
+    the message fails, the statements it was preparing get new names next time; if a kept name had gone stale (see
+    above), every name it used is forgotten, and outside a transaction the message is sent again at once, freshly
+    prepared (nothing of a failed message was committed). Each statement's parameters must have types PostgreSQL
+    can infer from where they stand (a column compared or assigned), or be cast in the SQL.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        raise NotImplementedError("run_together sends several statements in one message: PostgreSQL only")
+    for attempt in (1, 2):
+        with connection.cursor() as cursor:
+            prepared = connection.__dict__.setdefault("prepared_statements", {})
+            parts, values, preparing = [], [], []
+            for sql, params in statements:
+                name = prepared.get(sql)
+                if name is None:
+                    name = _new_name(sql)
+                    parts.append(f"PREPARE {name} AS {_numbered(sql, len(params))}")
+                    preparing.append(sql)
+                    prepared[sql] = name
+                parts.append(_execute(name, params))
+                values += params
+            try:
+                cursor.execute("; ".join(parts), values)
+                return cursor.fetchall()
+            except DatabaseError as error:
+                stale = getattr(error.__cause__, "pgcode", None) in _STALE
+                for sql in preparing if not stale else [sql for sql, _ in statements]:
+                    prepared.pop(sql, None)
+                if not stale or attempt == 2 or connection.in_atomic_block:
+                    raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def fetch_all(sql: str, params: Sequence = (), *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
     """`cursor.execute(sql, params)` then `fetchall()`, the statement planned once per connection on PostgreSQL."""
     connection = connections[using]
@@ -63,15 +119,8 @@ def fetch_all(sql: str, params: Sequence = (), *, using: str = DEFAULT_DB_ALIAS)
                 del prepared[sql]
                 if connection.in_atomic_block:
                     raise
-        parts = sql.split("%s")
-        if len(parts) != len(params) + 1 or any("%" in part for part in parts):
-            raise ValueError("fetch_all: the statement's only % must be its %s placeholders, one per value")
-        numbered = "".join(
-            part + (f"${number}" if number <= len(params) else "") for number, part in enumerate(parts, 1)
-        )
-        # A new name for every attempt: one that failed part-way may or may not have been prepared.
-        name = f"echo_{hashlib.sha256(sql.encode()).hexdigest()[:16]}_{next(_NAMES)}"
-        execute = f"EXECUTE {name}({placeholders})" if params else f"EXECUTE {name}"
-        cursor.execute(f"PREPARE {name} AS {numbered}; {execute}", params)
+        numbered = _numbered(sql, len(params))
+        name = _new_name(sql)
+        cursor.execute(f"PREPARE {name} AS {numbered}; {_execute(name, params)}", params)
         prepared[sql] = name
         return cursor.fetchall()

@@ -40,7 +40,7 @@ from accounts.models import User
 from accounts.unsubscribe import reminders_unsubscribe_token
 from notifications import deferred, ics
 from notifications.models import OutboundEmail
-from notifications.outbox import Attachment, EmailToQueue, queue_deferred
+from notifications.outbox import Attachment, EmailToQueue, deferred_insert_sql, queue_deferred
 from sessions.models import Resource, Session
 
 from .calendar import absolute, session_event
@@ -82,7 +82,10 @@ def session_item(session: Session, *, with_join_link: bool) -> dict[str, Any]:
 
 def _stamp(registration: Registration) -> int:
     """When the registration took its current status, in microseconds: part of keys that must change on a re-pick."""
-    moment = registration.status_changed_at or registration.registered_at
+    return _microseconds(registration.status_changed_at or registration.registered_at)
+
+
+def _microseconds(moment) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
@@ -154,6 +157,44 @@ def waitlist_joined(*, registration: Registration) -> None:
         renderer=WAITLIST_JOINED,
         data={"registration": registration.pk},
     )
+
+
+def seats_taken_sql(*, user: User, written: str, at) -> list[tuple[str, list]]:
+    """The emails of `registrations_confirmed` and `waitlist_joined` as statements, for seats taken in SQL in one
+    round trip (`locks.register_at_once`): one confirmation for the seats taken, one waitlist email for each place.
+
+    `written` names the registrations just written, with columns id, session_id, status and starts_at (of the
+    session), every one of which took its status `at` that moment. Their keys and data are those the two functions
+    above write, built in SQL: `_batch`'s digest is the SHA-256 of "id@stamp" in session order.
+    """
+    stamp = _microseconds(at)
+    language, registered, waitlisted = language_of(user), Registration.Status.REGISTERED, Registration.Status.WAITLISTED
+    in_order = "ORDER BY starts_at, session_id"
+    confirmation = (
+        # Names and SQL of this module; every value is a parameter.
+        "SELECT %s AS recipient, %s AS language, 'registered:' || %s || ':' || left(encode(sha256(convert_to("  # noqa: S608
+        f"string_agg(id || '@' || %s, ',' {in_order}), 'UTF8')), 'hex'), 24) AS idempotency_key, "
+        f"jsonb_build_object('registrations', jsonb_agg(id {in_order})) AS render_data "
+        f"FROM {written} WHERE status = %s HAVING COUNT(*) > 0"
+    )
+    waitlist = (
+        "SELECT %s AS recipient, %s AS language, 'waitlist:' || id || ':' || %s AS idempotency_key, "  # noqa: S608
+        f"jsonb_build_object('registration', id) AS render_data FROM {written} WHERE status = %s"
+    )
+    return [
+        deferred_insert_sql(
+            confirmation,
+            [user.email, language, user.pk, stamp, registered],
+            kind=OutboundEmail.Kind.REGISTRATION,
+            renderer=REGISTRATIONS_CONFIRMED,
+        ),
+        deferred_insert_sql(
+            waitlist,
+            [user.email, language, stamp, waitlisted],
+            kind=OutboundEmail.Kind.WAITLIST,
+            renderer=WAITLIST_JOINED,
+        ),
+    ]
 
 
 def promoted_from_waitlist(*, registration: Registration) -> None:

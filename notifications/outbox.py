@@ -221,13 +221,49 @@ def queue_deferred_select(*, rows: QuerySet, kind: str, renderer: str) -> int:
     already in the outbox are skipped (ON CONFLICT DO NOTHING); the rows written are delivered after commit, a
     batch at a time. Returns how many were written.
     """
+    query_sql, query_params = rows.values(*SELECTED_COLUMNS).query.sql_with_params()
+    sql, params = deferred_insert_sql(query_sql, list(query_params), kind=kind, renderer=renderer)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [pk for (pk,) in cursor.fetchall()]
+    publish_after_commit(ids)
+    return len(ids)
+
+
+def deferred_insert_sql(rows_sql: str, rows_params: list, *, kind: str, renderer: str) -> tuple[str, list]:
+    """The INSERT … SELECT that `queue_deferred_select` sends, for a caller that sends it with other statements
+    (the seats of a registration and their emails, in one round trip): one email rendered at delivery per row of
+    `rows_sql`, whose columns are named as `SELECTED_COLUMNS` (render_data a JSON object). Keys already in the
+    outbox are skipped; the statement returns the ids of the rows written, which the caller hands to
+    `publish_after_commit`."""
     _check_kind(kind)
     deferred.check(renderer)
     now = timezone.now()
-    fixed = {"kind": kind, "renderer": renderer, "created_at": now, "updated_at": now}
-    fixed["next_attempt_at"] = now + sweep_grace()
+    given = {
+        "kind": kind,
+        "renderer": renderer,
+        "created_at": now,
+        "updated_at": now,
+        "next_attempt_at": now + sweep_grace(),
+    }
+    sql, fields, defaults = _deferred_insert(connection.vendor, rows_sql)
+    params = [
+        field.get_db_prep_save(given[field.name], connection) if field.name in given else default
+        for field, default in zip(fields, defaults, strict=True)
+    ]
+    return sql, [*params, *rows_params]
+
+
+# The columns the caller's rows do not give, and what is written in them: given per call, or the field's default.
+_GIVEN = ("kind", "renderer", "created_at", "updated_at", "next_attempt_at")
+
+
+@cache
+def _deferred_insert(vendor: str, rows_sql: str) -> tuple[str, list, list]:
+    """`deferred_insert_sql`'s statement, the fields its parameters fill and their defaults (prepared for the
+    database), written once per process, database and caller's SQL: it runs under the seat lock."""
     quote = connection.ops.quote_name
-    columns, values, params = [], [], []
+    columns, values, fields, defaults = [], [], [], []
     for model_field in OutboundEmail._meta.concrete_fields:
         if model_field.primary_key:
             continue
@@ -235,22 +271,24 @@ def queue_deferred_select(*, rows: QuerySet, kind: str, renderer: str) -> int:
         if model_field.name in SELECTED_COLUMNS:
             values.append(f"q.{quote(model_field.name)}")
             continue
-        value = fixed[model_field.name] if model_field.name in fixed else model_field.get_default()
         values.append("%s")
-        params.append(model_field.get_db_prep_save(value, connection))
-    query_sql, query_params = rows.values(*SELECTED_COLUMNS).query.sql_with_params()
-    # Only quoted names and the caller's compiled query are spliced in; every value is a parameter. SQLite reads
-    # "ON" after a bare FROM as a join's, so the SELECT has a WHERE (as its documentation on upserts asks).
+        fields.append(model_field)
+        given = model_field.name in _GIVEN
+        defaults.append(None if given else model_field.get_db_prep_save(model_field.get_default(), connection))
+    # Only quoted names and the caller's SQL are spliced in; every value is a parameter. SQLite reads "ON" after a
+    # bare FROM as a join's, so the SELECT has a WHERE (as its documentation on upserts asks).
     sql = (
         f"INSERT INTO {quote(OutboundEmail._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
-        f"SELECT {', '.join(values)} FROM ({query_sql}) AS q WHERE true "
+        f"SELECT {', '.join(values)} FROM ({rows_sql}) AS q WHERE true "
         f"ON CONFLICT DO NOTHING RETURNING {quote(OutboundEmail._meta.pk.column)}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *query_params])
-        ids = [pk for (pk,) in cursor.fetchall()]
-    transaction.on_commit(partial(tasks.publish_deliveries, ids))
-    return len(ids)
+    return sql, fields, defaults
+
+
+def publish_after_commit(ids: Sequence[int]) -> None:
+    """Hand the rows just written to the workers once the transaction commits (at once outside one)."""
+    if ids:
+        transaction.on_commit(partial(tasks.publish_deliveries, list(ids)))
 
 
 def _insert_new(messages: Sequence[EmailToQueue]) -> int:

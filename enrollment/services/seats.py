@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.user_cache import forget_user
 from core import page_cache
+from notifications import outbox
 from series.models import Series
 from sessions.models import Session
 
@@ -90,6 +91,12 @@ def register(
         )
     ]
 
+    if connection.vendor == "postgresql" and len(series_by_id) == 1:
+        result = _register_at_once(user=user, sessions=sessions, joining=joining, asks_consent=asks_consent, now=now)
+        if result is not None:
+            return result
+        asks_consent = False  # recorded by that round trip; the learner holds something in these sessions
+
     # One transaction: the open series joined on the way, consent, the seats and their emails commit together.
     with transaction.atomic():
         if asks_consent:
@@ -106,15 +113,62 @@ def register(
     raise _series_waitlisted()
 
 
+def _register_at_once(*, user, sessions: list[Session], joining: list[Series], asks_consent: bool, now: dt.datetime):
+    """`register` in one round trip (`locks.register_at_once`): consent, the place in the open series joined on the
+    way, the seats and their emails, committed together. None when the learner held something in these sessions
+    (or a place in the series they are not joining on their own): then only the consent and the place were
+    written, and the caller goes the way that handles those rows under the locks."""
+    written = locks.register_at_once(
+        user_id=user.pk,
+        series_id=sessions[0].series_id,
+        joining=bool(joining),
+        session_ids=[session.pk for session in sessions],
+        now=now,
+        before=[_consent_sql(user_id=user.pk, now=now)] if asks_consent else [],
+        emails=lambda relation: emails.seats_taken_sql(user=user, written=relation, at=now),
+    )
+    # No SQL in here: what the round trip committed, told as after any commit (each the same hook its model's save
+    # signal runs), so the cache hears it in one round trip.
+    with transaction.atomic(savepoint=False):
+        if asks_consent:
+            _consented(user=user, now=now)
+        if written.place is not None or written.registrations:
+            page_cache.invalidate_seat_counts()
+        outbox.publish_after_commit(written.emails)
+    if written.place is not None and written.place[1] == Enrollment.Status.WAITLISTED:
+        raise _series_waitlisted()  # the place on the series' waitlist is kept (committed), and no seat is taken
+    if not written.registrations:
+        return None
+    result = RegistrationResult()
+    for session in sessions:
+        registration_id, status = written.registrations[session.pk]
+        registration = _written_registration(registration_id, user=user, session=session, status=status, now=now)
+        (result.waitlisted if status == Registration.Status.WAITLISTED else result.registered).append(registration)
+    return result
+
+
+def _consent_sql(*, user_id: int, now: dt.datetime) -> tuple[str, list]:
+    """`record_privacy_consent`'s UPDATE, for `register_at_once` to send."""
+    meta, quote = get_user_model()._meta, connection.ops.quote_name
+    version, moment = (quote(meta.get_field(name).column) for name in ("privacy_consent_version", "privacy_consent_at"))
+    sql = f"UPDATE {quote(meta.db_table)} SET {version} = %s, {moment} = %s WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    return sql, [settings.PRIVACY_POLICY_VERSION, connection.ops.adapt_datetimefield_value(now), user_id]
+
+
+def _consented(*, user, now: dt.datetime) -> None:
+    """The learner's consent is written: their object says so, and their kept row is dropped on commit."""
+    user.privacy_consent_version, user.privacy_consent_at = settings.PRIVACY_POLICY_VERSION, now
+    forget_user(user.pk)
+
+
 def record_privacy_consent(*, user, now: dt.datetime) -> None:
     """The learner agreed to the policy in force: one UPDATE of their row (what `save(update_fields=…)` writes,
     without building the save), and their kept row dropped (`forget_user`), as its save signal would have done.
     The model is the user model's, not `type(user)`: a request's user is a lazy object."""
-    consent = {"privacy_consent_version": settings.PRIVACY_POLICY_VERSION, "privacy_consent_at": now}
-    get_user_model().objects.filter(pk=user.pk).update(**consent)
-    for name, value in consent.items():
-        setattr(user, name, value)
-    forget_user(user.pk)
+    get_user_model().objects.filter(pk=user.pk).update(
+        privacy_consent_version=settings.PRIVACY_POLICY_VERSION, privacy_consent_at=now
+    )
+    _consented(user=user, now=now)
 
 
 def _take_seats(*, user, sessions: list[Session], now: dt.datetime) -> RegistrationResult:

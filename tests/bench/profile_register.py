@@ -43,7 +43,8 @@ def backend_cpu_seconds(connection) -> float:
 class LockClock:
     """How long each transaction holds the session lock: from sending the statement that takes it (SELECT … FOR
     UPDATE, alone or with the seats it guards; in this run nobody else holds it, so it is granted at once) to
-    COMMIT returning."""
+    COMMIT returning, or to that statement returning when it was sent outside a transaction (one round trip that
+    PostgreSQL commits by itself, `locks.register_at_once`)."""
 
     def __init__(self, connection):
         self.connection = connection
@@ -62,9 +63,21 @@ class LockClock:
     def __call__(self, execute, sql, params, many, context):
         sent = time.perf_counter()
         result = execute(sql, params, many, context)
-        locks_session = '"echo_sessions_session"' in sql.split("FOR UPDATE")[0].split("FROM", 1)[-1][:40]
-        if "FOR UPDATE" in sql and locks_session and self.locked_at is None:
-            self.locked_at = sent
+        # A statement planned once per connection is sent by name (core.prepared_sql): read it as written.
+        written = {name: text for text, name in getattr(self.connection, "prepared_statements", {}).items()}
+        statements = [
+            written.get(part.split()[1].split("(")[0], part) if part.startswith("EXECUTE ") else part
+            for part in sql.split("; ")
+        ]
+        locks_session = any(
+            part.startswith('SELECT * FROM "echo_sessions_session"') and part.endswith("FOR UPDATE")
+            for part in statements
+        )
+        if locks_session and self.locked_at is None:
+            if not self.connection.in_atomic_block:
+                self.held.append(time.perf_counter() - sent)
+            else:
+                self.locked_at = sent
         return result
 
 

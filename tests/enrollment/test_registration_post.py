@@ -1,6 +1,7 @@
 """What a submitted session pick costs: seats counted once, under the lock; a refused pick is redrawn as before."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from enrollment import services
 from enrollment.models import Enrollment, Registration
+from notifications.models import OutboundEmail
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +31,13 @@ def _sessions(series):
 
 
 @pytest.mark.postgres  # row locks and the one-round-trip seat count are PostgreSQL's
+def _as_written(message: str) -> list[str]:
+    """The statements of one message as the code wrote them: each planned once per connection, sent as PREPARE and
+    EXECUTE the first time, then as EXECUTE (core.prepared_sql)."""
+    written = {name: sql for sql, name in connection.prepared_statements.items()}
+    return [written[part.split()[1].split("(")[0]] for part in message.split("; ") if part.startswith("EXECUTE ")]
+
+
 def test_a_submission_counts_seats_once_and_only_under_the_lock(client, clinician, psw):
     first, second, _third = _sessions(psw)
     factories.RegistrationFactory(session=first)
@@ -43,21 +52,19 @@ def test_a_submission_counts_seats_once_and_only_under_the_lock(client, clinicia
     assert response.status_code == 302
     statements = [query["sql"] for query in queries.captured_queries]
     # The user (authentication); the series with its registration facts; the learner's enrollment; the sessions one
-    # can pick (no seat counts). Then one transaction (a savepoint here, in a request a transaction of its own):
-    # consent stored; the open series joined on the way (locked and, in the same round trip, its places counted and
-    # the enrollment inserted); the session locked and, in the same round trip, its seats counted and the
-    # registration inserted; its email inserted (the email's id returned, not looked up after commit); released.
-    # The summary's picks ride in the redirect's address: nothing is written after the transaction.
-    assert len(statements) == 10, "\n".join(sql[:100] for sql in statements)
-    series_lock = next(n for n, sql in enumerate(statements) if "FOR UPDATE" in sql and '"series_series"' in sql)
-    lock, join = statements[series_lock].split("; ")
-    assert lock.endswith("FOR UPDATE") and join.startswith('INSERT INTO "enrollment_enrollment"')
-    seats = [n for n, sql in enumerate(statements) if "COUNT(" in sql and '"enrollment_registration"' in sql]
-    assert len(seats) == 1 and series_lock < seats[0]
-    lock, count = statements[seats[0]].split("; ")
-    assert lock.startswith('SELECT * FROM "echo_sessions_session"') and lock.endswith("FOR UPDATE")
-    assert count.startswith('INSERT INTO "enrollment_registration"')
-    assert "RETURNING" in statements[-2] and '"notifications_outboundemail"' in statements[-2]
+    # can pick (no seat counts). Then one round trip, one transaction: consent stored; the open series locked and its
+    # places counted as the enrollment is inserted; the session locked and its seats counted as the registration is
+    # inserted; its email inserted, the ids returned. The summary's picks ride in the redirect's address: nothing is
+    # written after it.
+    assert len(statements) == 5, "\n".join(sql[:100] for sql in statements)
+    consent, series_lock, join, session_lock, seats, emails = _as_written(statements[-1])
+    assert consent.startswith('UPDATE "accounts_user"')
+    assert series_lock.startswith('SELECT * FROM "series_series"') and series_lock.endswith("FOR UPDATE")
+    assert join.startswith('INSERT INTO "enrollment_enrollment"') and "COUNT(" in join
+    assert session_lock.startswith('SELECT * FROM "echo_sessions_session"') and session_lock.endswith("FOR UPDATE")
+    assert seats.startswith('INSERT INTO "enrollment_registration"') and "COUNT(" in seats
+    assert '"notifications_outboundemail"' in emails and "RETURNING" in emails
+    assert not any("COUNT(" in sql and '"enrollment_registration"' in sql for sql in statements[:-1])
     assert Registration.objects.get(user=clinician).status == Registration.Status.REGISTERED
 
 
@@ -89,10 +96,10 @@ def test_the_service_uses_the_enrollment_its_caller_read(clinician, psw, django_
     clinician.privacy_consent_version = "2026-11"
     clinician.save()
 
-    # The series' registration facts (a bare series: no annotation); savepoint, the session locked with its seats
-    # counted and the registration inserted (one round trip), its email inserted, released. The enrollment is not
-    # read again: the caller read it.
-    with django_assert_num_queries(5):
+    # The series' registration facts (a bare series: no annotation); then one round trip: the session locked, its
+    # seats counted and the registration inserted, its email inserted. The enrollment is not read again: the caller
+    # read it.
+    with django_assert_num_queries(2):
         result = services.register(user=clinician, sessions=[first], consent=False, enrollment=enrollment)
 
     assert [registration.session for registration in result.registered] == [first]
@@ -131,3 +138,27 @@ def test_a_submission_without_consent_is_redrawn_with_the_policy_linked_and_the_
     assert refused.status_code == 200 and label in page
     assert "Introductory Session" in page and "Essential Communication Skills Part 2" in page
     assert not Registration.objects.filter(user=clinician).exists()
+
+
+def _picked(client, series, sessions):
+    return client.post(
+        reverse("enrollment:register", args=[series.slug]), {"sessions": [s.pk for s in sessions], "consent": "on"}
+    )
+
+
+def test_picking_a_cancelled_session_again_with_a_new_one_seats_both_and_sends_one_email(client, clinician, psw):
+    first, second, _third = _sessions(psw)
+    factories.EnrollmentFactory(user=clinician, series=psw)
+    cancelled = factories.RegistrationFactory(user=clinician, session=first, status=Registration.Status.CANCELLED)
+    client.force_login(clinician)
+
+    response = _picked(client, psw, [first, second])
+
+    assert response.status_code == 302 and "/register/done/" in response["Location"]
+    held = dict(Registration.objects.filter(user=clinician).values_list("session", "status"))
+    assert held == {first.pk: Registration.Status.REGISTERED, second.pk: Registration.Status.REGISTERED}
+    assert Registration.objects.get(user=clinician, session=first).pk == cancelled.pk  # the same row, moved
+    (email,) = OutboundEmail.objects.filter(recipient=clinician.email)
+    assert email.kind == OutboundEmail.Kind.REGISTRATION and len(email.render_data["registrations"]) == 2
+    clinician.refresh_from_db()
+    assert clinician.privacy_consent_version == settings.PRIVACY_POLICY_VERSION
