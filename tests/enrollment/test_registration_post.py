@@ -30,7 +30,6 @@ def _sessions(series):
     return list(series.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at"))
 
 
-@pytest.mark.postgres  # row locks and the one-round-trip seat count are PostgreSQL's
 def _as_written(message: str) -> list[str]:
     """The statements of one message as the code wrote them: each planned once per connection, sent as PREPARE and
     EXECUTE the first time, then as EXECUTE (core.prepared_sql)."""
@@ -38,6 +37,7 @@ def _as_written(message: str) -> list[str]:
     return [written[part.split()[1].split("(")[0]] for part in message.split("; ") if part.startswith("EXECUTE ")]
 
 
+@pytest.mark.postgres  # row locks and the one-round-trip seat count are PostgreSQL's
 def test_a_submission_counts_seats_once_and_only_under_the_lock(client, clinician, psw):
     first, second, _third = _sessions(psw)
     factories.RegistrationFactory(session=first)
