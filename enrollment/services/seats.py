@@ -140,10 +140,7 @@ def _register_at_once(*, user, sessions: list[Session], joining: list[Series], a
     if not written.registrations:
         return None
     result = RegistrationResult()
-    for session in sessions:
-        registration_id, status = written.registrations[session.pk]
-        registration = _written_registration(registration_id, user=user, session=session, status=status, now=now)
-        (result.waitlisted if status == Registration.Status.WAITLISTED else result.registered).append(registration)
+    _add_written(result, written.registrations, user=user, sessions=sessions, now=now)
     return result
 
 
@@ -184,14 +181,19 @@ def _take_seats(*, user, sessions: list[Session], now: dt.datetime) -> Registrat
         result = _seat_rows_locked(
             user=user, sessions=locked, taken=locks.seats_taken(session.pk for session in locked), now=now
         )
+    _add_written(result, written, user=user, sessions=sessions, now=now)
+    _tell(user=user, result=result)
+    return result
+
+
+def _add_written(result: RegistrationResult, written: dict, *, user, sessions: list[Session], now: dt.datetime) -> None:
+    """The rows written in SQL ({session id: (registration id, status)}) as seats or waitlist places of `result`, in
+    the order the sessions were picked."""
     for session in sessions:
         if session.pk in written:
             registration_id, status = written[session.pk]
             registration = _written_registration(registration_id, user=user, session=session, status=status, now=now)
-            waitlisted = status == Registration.Status.WAITLISTED
-            (result.waitlisted if waitlisted else result.registered).append(registration)
-    _tell(user=user, result=result)
-    return result
+            (result.waitlisted if status == Registration.Status.WAITLISTED else result.registered).append(registration)
 
 
 def _written_registration(pk: int, *, user, session: Session, status: str, now: dt.datetime) -> Registration:
