@@ -63,8 +63,8 @@ SEATS_VERSION_KEY = "public-page:seats-version"
 # Every page's fragments follow these: read once per request, with the other shared versions.
 versioned_cache.share_version_key(VERSION_KEY)
 versioned_cache.share_version_key(SEATS_VERSION_KEY)
-CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
+# A page's CSRF token: the value of each form's token field.
+CSRF_TOKEN = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[^"]*')
 
 
 def _seconds() -> int:
@@ -145,7 +145,7 @@ def _eligible(request: HttpRequest) -> bool:
 
 def _key(request: HttpRequest, *, language: str, zone: str) -> str:
     digest = hashlib.sha256(f"{request.get_host()} {request.get_full_path()}".encode()).hexdigest()[:40]
-    return f"public-page:{language}:{zone}:{digest}"
+    return f"public-page:2:{language}:{zone}:{digest}"  # 2: the content stored as `_cut_at_tokens` cuts it
 
 
 def _key_as_rendered(request: HttpRequest) -> str:
@@ -211,6 +211,18 @@ def _remember_page(key: str, entry, *, generation: int) -> None:
     _recent_pages[key] = (clock() + seconds, entry)
 
 
+def _cut_at_tokens(content: bytes) -> tuple[bytes, ...]:
+    """A rendered page without its CSRF tokens, in the pieces between them: how it is stored. Each visitor's page is
+    their own token joined between the pieces, one copy of the page (putting it in place of a placeholder would
+    search the whole page for each visitor)."""
+    return tuple(CSRF_TOKEN.split(content))
+
+
+def _with_token(pieces: tuple[bytes, ...], token: Callable[[], str]) -> bytes:
+    """The stored page for one visitor: `token()` (called only if the page has a form) joined between the pieces."""
+    return pieces[0] if len(pieces) == 1 else token().encode().join(pieces)
+
+
 # Headers the outer middleware does not replay: the length is the page's with the visitor's token in it,
 # and cookies are each visitor's own (the CSRF cookie is set per visitor; any other makes a page unshareable).
 _NOT_REPLAYED = frozenset({"content-length", "set-cookie"})
@@ -227,8 +239,8 @@ class PublicPageCacheMiddleware:
         pending = getattr(request, "_public_page_cache", None)
         if pending is not None and _storable(response):
             key, version = pending
-            content = CSRF_FIELD.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content)
-            request._public_page_store = (key, version, content)  # stored by VisitorPageMiddleware, with headers
+            # Stored by VisitorPageMiddleware, with the headers the whole stack gave the response.
+            request._public_page_store = (key, version, _cut_at_tokens(response.content))
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
@@ -244,9 +256,8 @@ class PublicPageCacheMiddleware:
             # Remember the version read before rendering: an edit made meanwhile leaves this copy stale-marked.
             request._public_page_cache = (key, version)
             return None
-        _, content, headers = cached
-        if CSRF_PLACEHOLDER in content:
-            content = content.replace(CSRF_PLACEHOLDER, csrf_tokens.get_token(request).encode())
+        _, pieces, headers = cached
+        content = _with_token(pieces, lambda: csrf_tokens.get_token(request))
         return HttpResponse(content, content_type=dict(headers)["Content-Type"])
 
 
@@ -276,9 +287,9 @@ class VisitorPageMiddleware:
         response = self.get_response(request)
         pending = getattr(request, "_public_page_store", None)
         if pending is not None and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}:
-            key, version, content = pending
+            key, version, pieces = pending
             headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_REPLAYED]
-            entry = (version, content, headers)
+            entry = (version, pieces, headers)
             cache.set(key, entry, timeout=_seconds())
             # Not when the programme changed while it rendered: the shared copy is stale-marked, this one must go.
             _remember_page(key, entry, generation=generation)
@@ -296,9 +307,8 @@ class VisitorPageMiddleware:
         )
 
     def _serve(self, request: HttpRequest, cached) -> HttpResponse:
-        _, content, headers = cached
-        if CSRF_PLACEHOLDER in content:
-            content = content.replace(CSRF_PLACEHOLDER, self._visitor_token(request).encode())
+        _, pieces, headers = cached
+        content = _with_token(pieces, lambda: self._visitor_token(request))
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
