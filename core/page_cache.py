@@ -36,9 +36,9 @@ after SecurityMiddleware, stores those responses with the headers the whole midd
 them (CSP, X-Frame-Options, Vary, Content-Language) and serves a visitor who brings no session and
 no message cookie before sessions, locale, authentication, messages or URL resolving run: it
 negotiates the language as LocaleMiddleware does (language cookie, then Accept-Language), checks
-the host as CommonMiddleware does, and hands out the visitor's CSRF token and cookie through
-Django's own CsrfViewMiddleware. Both are installed (settings.MIDDLEWARE); without the outer one
-nothing is stored.
+the host as CommonMiddleware does, reads the visitor's CSRF cookie through Django's own
+CsrfViewMiddleware and hands out their token and cookie as it does (core/csrf_tokens.py). Both are
+installed (settings.MIDDLEWARE); without the outer one nothing is stored.
 """
 
 import hashlib
@@ -266,7 +266,7 @@ class VisitorPageMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csrf = CsrfViewMiddleware(get_response)  # its cookie handling only: visitors' tokens as Django makes them
+        self.csrf = CsrfViewMiddleware(get_response)  # reads and checks the visitor's CSRF cookie, as for any request
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._anonymous_reader(request):
@@ -313,7 +313,7 @@ class VisitorPageMiddleware:
         for name, value in headers:
             response[name] = value
         response["Content-Length"] = str(len(content))
-        return self.csrf.process_response(request, response)
+        return csrf_tokens.send_cookie(request, response)
 
     def _visitor_token(self, request: HttpRequest) -> str:
         """What `django.middleware.csrf.get_token` gives, in a fraction of its time (core/csrf_tokens.py). The secret

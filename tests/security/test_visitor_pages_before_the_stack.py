@@ -2,6 +2,7 @@
 (core.page_cache.VisitorPageMiddleware), and it is the page, headers, token and language they would have got."""
 
 import re
+from email.utils import parsedate_to_datetime
 
 import pytest
 from django.conf import settings
@@ -31,6 +32,24 @@ def test_the_second_visitor_gets_the_stored_page_with_the_headers_the_whole_stac
         assert early[header] == rendered[header], header
     assert early["X-Content-Type-Options"] == "nosniff"  # SecurityMiddleware, outside it, still runs
     assert int(early["Content-Length"]) == len(early.content)
+
+
+@pytest.mark.parametrize("secure", [False, True], ids=["development", "production"])
+def test_a_stored_page_sets_the_csrf_cookie_a_rendered_page_sets(programme, settings, secure):
+    settings.CSRF_COOKIE_SECURE = secure
+    rendered = Client().get(reverse("home"))
+    early = Client().get(reverse("home"))
+
+    assert not served_early(rendered) and served_early(early)
+    mine, djangos = early.cookies[settings.CSRF_COOKIE_NAME], rendered.cookies[settings.CSRF_COOKIE_NAME]
+    assert {name: mine[name] for name in mine if name != "expires"} == {
+        name: djangos[name] for name in djangos if name != "expires"
+    }
+    assert mine["max-age"] == settings.CSRF_COOKIE_AGE and mine["httponly"] and mine["samesite"] == "Lax"
+    assert bool(mine["secure"]) is secure
+    assert abs(parsedate_to_datetime(mine["expires"]) - parsedate_to_datetime(djangos["expires"])).total_seconds() <= 61
+    assert mine.value != djangos.value  # each visitor's own secret
+    assert "Cookie" in early["Vary"]
 
 
 def test_a_visitor_from_a_stored_page_can_submit_its_key_form(programme):
