@@ -40,7 +40,9 @@ class SeriesCredits:
 
     @property
     def hours(self) -> Decimal:
-        return hours(self.minutes).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        """The hours attended as the certificate states them: whole sessions past the threshold (what earns credits,
+        so hours and credits agree), not every minute recorded."""
+        return hours(self.counted_minutes).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     @property
     def credits(self) -> Decimal | None:

@@ -1,5 +1,7 @@
 """The PDF a learner downloads: what it says in English and French, CCCEP's wording, and its QR code."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -39,6 +41,19 @@ def test_the_english_certificate_says_who_what_when_and_how_many_credits(client,
     assert "has been certified by the College of Family Physicians of Canada for up to 12 Mainpro+ credits" in text
     assert f"Document number: {certificate.number}" in text
     assert f"{settings.SITE_URL}/certificates/{certificate.number}/" in text
+
+
+def test_my_learning_gives_the_hours_and_credits_the_certificate_gives(client, ltc, clinician, tmp_path):
+    attend(ltc, clinician, minutes=(60, 55, 20))  # 135 minutes recorded; the last session is short of 75 %
+    services.issue_for_series(series=ltc)
+    client.force_login(clinician)
+
+    page = client.get(reverse("enrollment:my_learning")).content.decode()
+    text = " ".join(pdf_text(_download(client, Certificate.objects.get()), tmp_path).split())
+
+    assert "Hours attended: 2.00" in text and "Total: 2 credits" in text
+    row = re.search(r'<tr><th scope="row">Palliative Care in Long-Term Care</th><td>([^<]*)</td><td>([^<]*)<', page)
+    assert row and row.groups() == ("2.00", "2 credits Mainpro+")
 
 
 def test_the_french_certificate_is_in_french(client, ltc, clinician, tmp_path):

@@ -75,7 +75,8 @@ def test_credits_are_whole_sessions_attended_times_credits_per_hour_capped(clini
     assert (ltc_row.minutes, ltc_row.sessions_counted, ltc_row.counted_minutes) == (205, 3, 180)
     assert ltc_row.credits == Decimal("2.00")  # three whole hours, capped at the series' maximum of 2
     assert credits["Journal Watch"].credits is None
-    assert credits["Journal Watch"].hours == Decimal("1.50")
+    assert ltc_row.hours == Decimal("3.00")  # the sessions that count, whole: not the 205 minutes recorded
+    assert credits["Journal Watch"].hours == Decimal("1.00")  # 90 minutes recorded in a one-hour session
 
 
 def test_waitlist_positions_follow_the_order_of_joining(clinician):
