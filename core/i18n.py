@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, TextField, Value
+from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language, get_language_info
 
@@ -40,3 +40,15 @@ def localized(name: str, *, through: str = "") -> Coalesce:
     codes = [current] + [code for code, _label in settings.LANGUAGES if code != current]
     prefix = f"{through}__" if through else ""
     return Coalesce(*(NullIf(F(prefix + field_in(name, code)), Value("")) for code in codes), output_field=TextField())
+
+
+def contains_in_any_language(name: str, text: str, *, through: str = "") -> Q:
+    """Rows whose `name` holds `text` (any case) in any language.
+
+    modeltranslation rewrites `title__icontains` to the active language's column alone, so a French visitor's search
+    never looked at the English title a row without a French one shows them in its place."""
+    prefix = f"{through}__" if through else ""
+    matches = Q()
+    for code, _label in settings.LANGUAGES:
+        matches |= Q(**{f"{prefix}{field_in(name, code)}__icontains": text})
+    return matches

@@ -2,10 +2,11 @@
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.i18n import contains_in_any_language, localized
 from series.models import Series
 
 from .models import Resource, Session
@@ -58,7 +59,9 @@ def past_sessions(*, now: dt.datetime | None = None, text: str = "", series: Ser
         .order_by("-starts_at", "-pk")
     )
     if text:
-        queryset = queryset.filter(Q(title__icontains=text) | Q(series__title__icontains=text))
+        queryset = queryset.filter(
+            contains_in_any_language("title", text) | contains_in_any_language("title", text, through="series")
+        )
     if series is not None:
         queryset = queryset.filter(series=series)
     if language:
@@ -74,7 +77,7 @@ def series_with_past_sessions(*, now: dt.datetime | None = None) -> QuerySet[Ser
         )
         .exclude(registration_mode=Series.RegistrationMode.INVITATION)
         .distinct()
-        .order_by("title")
+        .order_by(localized("title"), "pk")
     )
 
 

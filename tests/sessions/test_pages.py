@@ -129,6 +129,28 @@ def test_past_sessions_search_by_title_and_filter_by_series_and_language(client)
 
 
 @pytest.mark.django_db
+def test_in_french_past_sessions_are_found_by_the_title_shown_and_their_series_listed_in_order(client):
+    english_only = SeriesFactory(title_en="Heart Disease Community of Practice", title_fr="", slug="heart")
+    bilingual = SeriesFactory(title_en="Long-Term Care", title_fr="Soins de longue durée", slug="ltc")
+    SessionFactory(series=english_only, title_en="Practical Cannabis", title_fr="", days_from_now=-10)
+    SessionFactory(
+        series=bilingual, title_en="Advance Care Planning", title_fr="Planification préalable", days_from_now=-9
+    )
+    client.cookies["django_language"] = "fr"
+
+    def titles(query):
+        page = _text(client.get(f"/sessions/past/?{query}"))
+        return {t for t in ("Practical Cannabis", "Planification préalable") if f">{t}" in page}
+
+    assert titles("q=cannabis") == {"Practical Cannabis"}  # shown in English, found in French
+    assert titles("q=heart+disease") == {"Practical Cannabis"}  # by its series' title
+    assert titles("q=advance") == {"Planification préalable"}  # the other language's title finds it too
+    assert titles("q=planification") == {"Planification préalable"}
+    page = _text(client.get("/sessions/past/"))
+    assert page.index(">Heart Disease Community of Practice</option>") < page.index(">Soins de longue durée</option>")
+
+
+@pytest.mark.django_db
 def test_past_sessions_are_paginated(client):
     series = SeriesFactory()
     for n in range(25):
