@@ -82,3 +82,26 @@ def test_the_french_picker_says_seances(client, clinician):
     page = client.get(reverse("enrollment:register", args=["picker"])).content.decode()
     assert "Séances" in page
     assert ">Sessions" not in page
+
+
+def test_in_french_a_word_two_pages_use_differently_is_translated_for_where_it_stands(
+    client, clinician, hub, hub_manager
+):
+    """ "Attended" is a state on My learning and a count on the hub dashboard; "Contact" is a spoke's person and the
+    footer's link: each app's French catalogue said it one way, and the first app listed won everywhere."""
+    factories.RegistrationFactory(
+        user=clinician, session=factories.SessionFactory(days_from_now=-3), attended_minutes=60
+    )
+    factories.SpokeFactory(hub=hub)
+    for person in (clinician, hub_manager):
+        person.preferred_language = "fr"
+        person.save()
+
+    client.force_login(clinician)
+    learning = client.get(reverse("enrollment:my_learning")).content.decode()
+    client.force_login(hub_manager)
+    spokes = client.get(reverse("hubs:manage:spokes", args=[hub.slug])).content.decode()
+
+    assert '<span class="badge badge--open">Présent·e</span>' in learning and "Présences" not in learning
+    assert '<th scope="col">Personne-ressource</th>' in spokes
+    assert ">Nous joindre</a>" in spokes  # the footer's link keeps its own words
