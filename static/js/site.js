@@ -45,4 +45,30 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   });
+  // A table wider than the screen scrolls sideways in its box. Such a box takes keyboard focus, so the arrow keys
+  // scroll it (WCAG 2.1.1), and is a region named by the table's caption, else by the heading before it; a box whose
+  // table fits is left out of the tab order. Checked again when the window changes size (a phone turned).
+  var boxes = document.querySelectorAll(".table-scroll");
+  var labels = 0;
+  function nameOf(box) {
+    var label = box.querySelector("caption") || document.evaluate(
+      "preceding::*[self::h1 or self::h2 or self::h3 or self::h4][1]", box, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null
+    ).singleNodeValue;
+    if (!label) return;
+    if (!label.id) label.id = "table-scroll-label-" + (labels += 1);
+    box.setAttribute("aria-labelledby", label.id);
+  }
+  function markScrollingTables() {
+    boxes.forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        nameOf(box);
+      } else if (box !== document.activeElement) {
+        ["tabindex", "role", "aria-labelledby"].forEach(function (name) { box.removeAttribute(name); });
+      }
+    });
+  }
+  markScrollingTables();
+  window.addEventListener("resize", markScrollingTables);
 });

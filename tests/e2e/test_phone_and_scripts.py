@@ -161,3 +161,27 @@ def test_the_picker_reads_in_two_lines_with_a_badge_and_keeps_its_button_in_reac
         page.evaluate(f"window.scrollTo(0, {scrolled})")
         box = submit.bounding_box()
         assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], scrolled
+
+
+def test_on_a_phone_a_table_wider_than_the_screen_scrolls_by_keyboard(page, live_server, sign_in, hub, hub_manager):
+    factories.SpokeFactory(
+        hub=hub, contact_name="Marie-Ève Tremblay-Bouchard", contact_email="coordination.soins.palliatifs@example.org"
+    )
+    sign_in(hub_manager)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/hubs/{hub.slug}/manage/spokes/")
+    box = page.locator(".table-scroll")
+
+    assert box.evaluate("box => box.scrollWidth > box.clientWidth")
+    expect(page.get_by_role("region", name="Spokes")).to_be_visible()  # named by the page's heading
+    for _ in range(30):  # by Tab alone, as a keyboard user gets there
+        page.keyboard.press("Tab")
+        if box.evaluate("box => box === document.activeElement"):
+            break
+    assert box.evaluate("box => box === document.activeElement")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0")
+
+    page.keyboard.press("Shift+Tab")
+    page.set_viewport_size({"width": 1600, "height": 900})  # the table fits: the box leaves the tab order
+    page.wait_for_function("() => !document.querySelector('.table-scroll').hasAttribute('tabindex')")
