@@ -21,6 +21,21 @@ PROFILE_FIELDS = [
 ]
 
 
+# What each field holds, in the words browsers and password managers fill forms by (WCAG 2.1 1.3.5).
+AUTOCOMPLETE = {
+    "first_name": "given-name",
+    "last_name": "family-name",
+    "organisation": "organization",
+    "province": "address-level1",
+}
+
+
+def _say_what_fields_hold(form: forms.BaseForm) -> None:
+    for name, purpose in AUTOCOMPLETE.items():
+        if name in form.fields:
+            form.fields[name].widget.attrs.setdefault("autocomplete", purpose)
+
+
 class SignupForm(forms.Form):
     """Extra fields allauth's signup asks for: what a certificate and a hub report need."""
 
@@ -45,6 +60,7 @@ class SignupForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["preferred_language"].initial = translation.get_language() or "en"
+        _say_what_fields_hold(self)
 
     def signup(self, request, user):
         user.first_name = self.cleaned_data["first_name"].strip()
@@ -66,6 +82,10 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = PROFILE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _say_what_fields_hold(self)
 
 
 class DeleteAccountForm(forms.Form):

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.forms import AUTOCOMPLETE
 from accounts.models import User
 from tests import factories
 
@@ -143,3 +144,16 @@ def test_profile_requires_login(client):
     response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+def test_the_signup_and_profile_forms_say_what_their_name_fields_hold_for_autofill(client, clinician):
+    """WCAG 2.1 1.3.5: a phone or password manager fills in the names and organisation."""
+    signup = client.get(reverse("account_signup")).content.decode()
+    client.force_login(clinician)
+    profile = client.get(reverse("accounts:profile")).content.decode()
+
+    for html, fields in ((signup, ("first_name", "last_name", "province")), (profile, AUTOCOMPLETE)):
+        for name in fields:
+            tag = re.search(rf'<(?:input|select)[^>]*name="{name}"[^>]*>', html).group(0)
+            assert f'autocomplete="{AUTOCOMPLETE[name]}"' in tag, name
+    assert 'autocomplete="email"' in signup
