@@ -71,4 +71,14 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   markScrollingTables();
   window.addEventListener("resize", markScrollingTables);
+  // Escape closes the open phone menu (a <details>, which opens and closes without this file) and puts the focus
+  // back on its button, as a menu's users expect.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.site-menu[open]").forEach(function (menu) {
+      menu.open = false;
+      var toggle = menu.querySelector("summary");
+      if (toggle && menu.contains(document.activeElement)) toggle.focus();
+    });
+  });
 });

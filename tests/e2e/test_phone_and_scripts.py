@@ -51,6 +51,22 @@ def test_the_phone_header_is_one_row_and_its_menu_opens_without_javascript(
     assert page.url.endswith("/series/")
 
 
+def test_escape_closes_the_open_phone_menu_and_the_focus_goes_back_to_its_button(page, live_server):
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    toggle = page.locator(".site-menu__toggle")
+    programs = page.locator(".site-nav").get_by_role("link", name="Programs", exact=True)
+    toggle.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert programs.is_visible()
+
+    page.keyboard.press("Escape")
+
+    expect(programs).to_be_hidden()
+    expect(toggle).to_be_focused()
+
+
 def test_on_a_wide_screen_the_links_are_in_the_header_row(page, live_server):
     page.goto("/")
 
