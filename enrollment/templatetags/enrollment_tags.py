@@ -67,6 +67,7 @@ def registration_panel(context, session):
         "has_materials": bool(context.get("resources")),
         "can_register": upcoming and registration is None,
         "register_url": register_url if user is not None else _sign_in_url(register_url),
+        "signup_url": f"{reverse('account_signup')}?{urlencode({'next': register_url})}",
         "signed_in": user is not None,
         "request": request,
     }

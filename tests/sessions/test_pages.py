@@ -169,3 +169,14 @@ def test_past_sessions_search_form_is_labelled(client):
 
     assert 'for="id_q"' in page and 'type="search"' in page
     assert 'for="id_series"' in page and 'for="id_language"' in page
+
+
+@pytest.mark.django_db
+def test_a_visitor_on_an_upcoming_session_can_sign_in_or_create_an_account_and_come_back_to_register(client):
+    session = SessionFactory(title="Advance Care Planning", days_from_now=5)
+    register = f"/series/{session.series.slug}/register/"
+
+    page = _text(client.get(f"/sessions/{session.pk}/"))
+
+    assert f'href="/accounts/login/?next={register.replace("/", "%2F")}"' in page
+    assert f'New here? <a href="/accounts/signup/?next={register.replace("/", "%2F")}">Create an account</a>' in page
