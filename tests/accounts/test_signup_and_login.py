@@ -100,6 +100,9 @@ def test_password_reset_by_email(client, clinician, django_capture_on_commit_cal
     assert response.status_code == 302
     clinician.refresh_from_db()
     assert clinician.check_password("another-long-passphrase")
+    done = client.get(response["Location"]).content.decode()
+    assert "Your password is now changed." in done
+    assert f'href="{reverse("account_login")}">Sign in</a>' in done  # the way on, not a dead end
 
 
 def test_profile_edit(client, clinician):
