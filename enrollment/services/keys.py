@@ -84,9 +84,12 @@ def check_window(*, key: EnrollmentKey, now: dt.datetime) -> None:
         when = f"{format_date(key.valid_from)}, {format_time(key.valid_from)}"
         raise EnrollmentError(_("This key can be used from %(when)s.") % {"when": when}, code="key_not_yet_valid")
     if key.valid_until and now >= key.valid_until:
-        raise EnrollmentError(_("This key has expired."), code="key_expired")
+        raise EnrollmentError(_("This key has expired. Ask whoever gave it to you for a new one."), code="key_expired")
     if key.max_uses is not None and key.uses_count >= key.max_uses:
-        raise EnrollmentError(_("This key has been used as many times as it allows."), code="key_used_up")
+        raise EnrollmentError(
+            _("This key has been used as many times as it allows. Ask whoever gave it to you for a new one."),
+            code="key_used_up",
+        )
 
 
 def consume(*, key: EnrollmentKey) -> None:
@@ -97,7 +100,10 @@ def consume(*, key: EnrollmentKey) -> None:
         .update(uses_count=F("uses_count") + 1)
     )
     if claimed != 1:
-        raise EnrollmentError(_("This key has been used as many times as it allows."), code="key_used_up")
+        raise EnrollmentError(
+            _("This key has been used as many times as it allows. Ask whoever gave it to you for a new one."),
+            code="key_used_up",
+        )
 
 
 def invalid_key() -> InvalidKey:

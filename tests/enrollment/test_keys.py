@@ -63,6 +63,24 @@ def test_the_home_page_key_box_takes_a_key_typed_with_a_space(client, ltc, clini
     assert Enrollment.objects.get(user=clinician).series == ltc
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        {"valid_until": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)},
+        {"max_uses": 1, "uses_count": 1},
+    ],
+    ids=["expired", "used up"],
+)
+def test_a_key_that_no_longer_works_says_whom_to_ask_for_a_new_one(client, ltc, clinician, key):
+    factories.EnrollmentKeyFactory(series=ltc, code="LTC2122", **key)
+    client.force_login(clinician)
+
+    page = client.post(reverse("enrollment:enroll_by_key"), {"key": "LTC2122"}).content.decode()
+
+    assert "Ask whoever gave it to you for a new one." in page
+    assert not Enrollment.objects.exists()
+
+
 def test_a_wrong_key_changes_nothing(ltc, clinician):
     key = factories.EnrollmentKeyFactory(series=ltc, code="LTC2122")
 
