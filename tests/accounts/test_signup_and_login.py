@@ -42,6 +42,10 @@ def test_signup_sends_verification_and_the_link_confirms_and_signs_in(client, dj
     assert confirmed.status_code == 200
     assert user.emailaddress_set.get().verified
     assert confirmed.wsgi_request.user.is_authenticated
+    # The link opened again (from the email, days later) is not a failure to alarm her with.
+    again = client.get("/" + path).content.decode()
+    assert "This confirmation link has been used already or has expired. You are signed in" in again
+    assert f'href="{reverse("enrollment:my_learning")}"' in again
 
 
 def test_unverified_user_cannot_sign_in_until_confirmed(client):
