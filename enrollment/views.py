@@ -331,7 +331,7 @@ def register(request, slug):
         if form.is_valid():
             chosen = form.chosen_sessions()
             try:
-                services.register(
+                result = services.register(
                     user=request.user,
                     sessions=chosen,
                     consent=form.cleaned_data.get("consent", False),
@@ -340,8 +340,12 @@ def register(request, slug):
             except services.EnrollmentError as error:
                 refused = error.message
             else:
+                # The summary names what this submission took; the sessions already held come ticked in the picker
+                # too, and are named only when nothing new was taken (the picker sent again).
+                taken = {registration.session_id for registration in result.registered + result.waitlisted}
+                summary = [session for session in chosen if session.pk in taken] or chosen
                 # The address itself: `redirect()` would first try it as a URL pattern's name.
-                return HttpResponseRedirect(_summary_url(series, chosen))
+                return HttpResponseRedirect(_summary_url(series, summary))
 
     if request.method == "POST":
         # Refused or invalid: the picker as submitted, with the seats and holdings as they are now.

@@ -49,3 +49,18 @@ def test_a_learner_who_left_the_series_joins_it_again_in_the_same_row(client, cl
         (left.pk, Enrollment.Status.ACTIVE)
     ]
     assert Registration.objects.get(user=clinician).status == Registration.Status.REGISTERED
+
+
+def test_a_session_added_later_is_the_only_one_the_summary_names_as_new(client, clinician, ltc):
+    later = factories.SessionFactory(series=ltc, title="Grief and bereavement", days_from_now=10)
+    first = ltc.sessions.exclude(pk=later.pk).get()
+    client.force_login(clinician)
+    client.post(reverse("enrollment:register", args=[ltc.slug]), {"sessions": [first.pk], "consent": "on"})
+
+    # The picker comes back with the first session ticked (held); she ticks the second too.
+    response = client.post(reverse("enrollment:register", args=[ltc.slug]), {"sessions": [first.pk, later.pk], "consent": "on"})
+    summary = client.get(response["Location"]).content.decode()
+    again = client.post(reverse("enrollment:register", args=[ltc.slug]), {"sessions": [first.pk, later.pk], "consent": "on"})
+
+    assert "Grief and bereavement" in summary and "Pain at the end of life" not in summary
+    assert "Pain at the end of life" in client.get(again["Location"]).content.decode()  # nothing new: what she holds
