@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.choices import PracticeSetting
 from core.uploads import ACCEPTED, random_name
@@ -39,7 +40,7 @@ class CasePresentation(models.Model):
         DRAFT = "draft", _("Being written")
         SUBMITTED = "submitted", _("In review")
         RETURNED = "returned", _("Returned for changes")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("a case's state", "Approved")
         DECLINED = "declined", _("Offer declined")
 
     class AgeRange(models.TextChoices):
@@ -64,7 +65,10 @@ class CasePresentation(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="cases", verbose_name=_("session"))
     presenter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cases", verbose_name=_("presenter")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="cases",
+        verbose_name=pgettext_lazy("the person who presents a case", "presenter"),
     )
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     deadline_at = models.DateTimeField(_("submit by"), null=True, blank=True)
@@ -82,7 +86,7 @@ class CasePresentation(models.Model):
     # why, explanation}], so the reviewer sees what was flagged and why it was kept.
     screening = models.JSONField(_("screening findings"), default=list, blank=True)
     deidentified_confirmed_at = models.DateTimeField(_("de-identification confirmed"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("when a case was submitted", "submitted"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     purged_at = models.DateTimeField(_("case body purged"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import help_text_naming_tags
 
@@ -46,7 +47,7 @@ class FaqEntry(models.Model):
     question = models.CharField(_("question"), max_length=300)
     answer = models.TextField(_("answer"), help_text=HTML_HELP)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_published = models.BooleanField(_("published"), default=True)
+    is_published = models.BooleanField(pgettext_lazy("a FAQ question", "published"), default=True)
 
     objects = PublishedQuerySet.as_manager()
 
@@ -67,7 +68,7 @@ class ArchivedDocument(models.Model):
     published_on = models.DateField(_("published on"), default=timezone.localdate)
     summary = models.TextField(_("summary"), blank=True, help_text=HTML_HELP)
     body = models.TextField(_("text"), blank=True, help_text=HTML_HELP)
-    is_published = models.BooleanField(_("published"), default=False)
+    is_published = models.BooleanField(pgettext_lazy("an archived document", "published"), default=False)
 
     objects = PublishedQuerySet.as_manager()
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hubs.models import new_invitation_token  # one token maker for both kinds of invitation link
 from series.models import Series
@@ -19,7 +20,7 @@ class JoinRequest(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("a request to join's state", "Approved")
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -29,7 +30,9 @@ class JoinRequest(models.Model):
     )
     note = models.TextField(_("note to the reviewers"), max_length=1000, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
-    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    requested_at = models.DateTimeField(
+        pgettext_lazy("when a request to join was made", "requested"), auto_now_add=True
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -88,9 +91,9 @@ class SeriesInvitation(models.Model):
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Not sent yet")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("a series invitation's state", "Sent")
         OPENED = "opened", _("Opened the link")
-        JOINED = "joined", _("Joined")
+        JOINED = "joined", pgettext_lazy("a series invitation's state", "Joined")
         DECLINED = "declined", _("Declined")
         BOUNCED = "bounced", _("Address refused (bounced)")
 

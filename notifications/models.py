@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboundEmail(models.Model):
@@ -38,7 +39,7 @@ class OutboundEmail(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         IN_FLIGHT = "in_flight", _("In flight")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("an email's state", "Sent")
         FAILED = "failed", _("Failed")
 
     recipient = models.EmailField(_("recipient"), max_length=254)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Language, Profession, Province
@@ -50,7 +50,9 @@ class PartnerInquiry(models.Model):
     communities_served = models.TextField(_("communities served"), max_length=2000)
     message = models.TextField(_("message"), max_length=5000)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH)
-    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_at = models.DateTimeField(
+        pgettext_lazy("when a partner inquiry was sent", "submitted"), default=timezone.now
+    )
     # The day of submission in the site's time zone: the database refuses a second row for one address and day.
     submitted_on = models.DateField(_("submitted on"), default=timezone.localdate, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
@@ -219,7 +221,7 @@ class Mailing(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("a mailing's state", "Sent")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ANNOUNCEMENT)
     subject = models.CharField(_("subject"), max_length=200)

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Language, PracticeSetting, Profession
@@ -42,8 +42,8 @@ class Series(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-        ARCHIVED = "archived", _("Archived")
+        PUBLISHED = "published", pgettext_lazy("a series' state", "Published")
+        ARCHIVED = "archived", pgettext_lazy("a series' state", "Archived")
 
     hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="series", verbose_name=_("hub"))
     title = models.CharField(_("title"), max_length=250)

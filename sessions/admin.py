@@ -6,7 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.admin_actions import action_form_response
 from core.admin_i18n import BilingualAdmin, BilingualTabularInline
@@ -205,11 +205,11 @@ class PresenterAdmin(HubManagerAccess, BilingualAdmin):
 
 
 class PublishedFilter(admin.SimpleListFilter):
-    title = _("published")
+    title = pgettext_lazy("a session resource", "published")
     parameter_name = "published"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("Published")), ("no", _("Not published yet"))]
+        return [("yes", pgettext_lazy("a session resource's state", "Published")), ("no", _("Not published yet"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":

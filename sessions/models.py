@@ -8,6 +8,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.fields import URLField
 from core.i18n import field_in
@@ -25,7 +26,7 @@ class Presenter(models.Model):
     bio = models.TextField(_("biography"), blank=True)
 
     class Meta:
-        verbose_name = _("presenter")
+        verbose_name = pgettext_lazy("a person who presents at sessions", "presenter")
         verbose_name_plural = _("presenters")
         ordering = ["name"]
 
@@ -170,7 +171,7 @@ class Resource(models.Model):
     file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
     text = models.TextField(_("text"), blank=True, help_text=_("For questions and answers written out."))
     visibility = models.CharField(_("visible to"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(pgettext_lazy("a session resource", "published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -4,10 +4,13 @@ once, a series page counts the seats left, the scoped admin filters list one's o
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from cases.models import CasePresentation
 from enrollment import services
+from enrollment.access_models import JoinRequest
 from notifications.models import OutboundEmail
+from series.models import Series
 from sessions.models import Resource
 from tests import factories
 from tests.notifications.content_support import deliver_queued
@@ -105,3 +108,39 @@ def test_in_french_a_word_two_pages_use_differently_is_translated_for_where_it_s
     assert '<span class="badge badge--open">Présent·e</span>' in learning and "Présences" not in learning
     assert '<th scope="col">Personne-ressource</th>' in spokes
     assert ">Nous joindre</a>" in spokes  # the footer's link keeps its own words
+
+
+def test_in_french_a_state_agrees_with_what_it_qualifies(client, clinician, hub, hub_manager):
+    """A spoke (« rayon ») is « Archivé », a series « Archivée »; a request to join (« demande ») is « Approuvée »,
+    a case « Approuvé ». Each app's catalogue said its own, and the first app listed won everywhere."""
+    factories.SpokeFactory(hub=hub, name="Old spoke", archived_at=timezone.now())
+    series = factories.SeriesFactory(
+        hub=hub, status=Series.Status.ARCHIVED, registration_mode=Series.RegistrationMode.INVITATION
+    )
+    JoinRequest.objects.create(
+        user=factories.UserFactory(),
+        series=factories.SeriesFactory(hub=hub),
+        state=JoinRequest.State.APPROVED,
+        decided_at=timezone.now(),
+        decided_by=hub_manager,
+    )
+    case = CasePresentation.objects.create(
+        session=factories.SessionFactory(series=series, days_from_now=5),
+        presenter=clinician,
+        state=CasePresentation.State.APPROVED,
+    )
+    for person in (clinician, hub_manager):
+        person.preferred_language = "fr"
+        person.save()
+
+    client.force_login(hub_manager)
+    spokes = client.get(reverse("hubs:manage:spokes", args=[hub.slug])).content.decode()
+    invitation_series = client.get(reverse("hubs:manage:invitation_series", args=[hub.slug])).content.decode()
+    requests = client.get(reverse("hubs:manage:join_requests", args=[hub.slug])).content.decode()
+    client.force_login(clinician)
+    case_page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+    assert '<span class="badge badge--closed">Archivé</span>' in spokes
+    assert "<td>Archivée</td>" in invitation_series
+    assert "<td>Approuvée" in requests
+    assert ">Approuvé</span>" in case_page

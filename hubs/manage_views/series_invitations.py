@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from core.csv_export import csv_response
 from enrollment import invitation_queries as queries
@@ -125,7 +125,7 @@ def series_invitations_export(request, slug, series_id):
         _("Last sent"),
         _("Times sent"),
         _("Opened the link"),
-        _("Joined"),
+        pgettext("a column of a series' invitations: when the person joined", "Joined"),
         _("Declined"),
         _("Address refused"),
         _("Account that answered"),
