@@ -36,11 +36,18 @@ def profile(request):
 
 @require_POST
 def set_language(request):
-    """Django's language switch, remembered on the account of a signed-in user."""
+    """Django's language switch, remembered on the account of a signed-in user, who is told that their emails and
+    certificates follow (in the language they chose)."""
     response = django_set_language(request)
     language = request.POST.get("language")
     user = request.user
     if user.is_authenticated and language in dict(settings.LANGUAGES) and user.preferred_language != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
+        with translation.override(language):
+            messages.info(
+                request,
+                _("Your emails and certificates will be in %(language)s too. Your profile can change that.")
+                % {"language": translation.get_language_info(language)["name_local"]},
+            )
     return response

@@ -33,3 +33,25 @@ def test_unknown_language_is_ignored(client):
     response = client.post(reverse("set_language"), {"language": "xx", "next": "/privacy/"}, follow=True)
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_a_signed_in_switch_says_emails_follow_in_the_language_chosen(
+    client, clinician, django_capture_on_commit_callbacks
+):
+    client.force_login(clinician)
+
+    def switch(language):
+        with django_capture_on_commit_callbacks(execute=True):  # her kept row dropped, as after a real commit
+            return client.post(reverse("set_language"), {"language": language, "next": "/privacy/"}, follow=True)
+
+    french, english, again = switch("fr"), switch("en"), switch("en")
+
+    assert "Vos courriels et vos attestations seront aussi en français." in french.content.decode()
+    assert "Your emails and certificates will be in English too." in english.content.decode()
+    assert "Your emails" not in again.content.decode()  # nothing changed, nothing to say
+
+
+def test_a_visitors_switch_says_nothing_of_emails(client):
+    page = client.post(reverse("set_language"), {"language": "fr", "next": "/privacy/"}, follow=True)
+
+    assert "courriels et vos attestations" not in page.content.decode()

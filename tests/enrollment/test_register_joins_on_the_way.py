@@ -58,9 +58,13 @@ def test_a_session_added_later_is_the_only_one_the_summary_names_as_new(client, 
     client.post(reverse("enrollment:register", args=[ltc.slug]), {"sessions": [first.pk], "consent": "on"})
 
     # The picker comes back with the first session ticked (held); she ticks the second too.
-    response = client.post(reverse("enrollment:register", args=[ltc.slug]), {"sessions": [first.pk, later.pk], "consent": "on"})
+    response = client.post(
+        reverse("enrollment:register", args=[ltc.slug]), {"sessions": [first.pk, later.pk], "consent": "on"}
+    )
     summary = client.get(response["Location"]).content.decode()
-    again = client.post(reverse("enrollment:register", args=[ltc.slug]), {"sessions": [first.pk, later.pk], "consent": "on"})
+    again = client.post(
+        reverse("enrollment:register", args=[ltc.slug]), {"sessions": [first.pk, later.pk], "consent": "on"}
+    )
 
     assert "Grief and bereavement" in summary and "Pain at the end of life" not in summary
     assert "Pain at the end of life" in client.get(again["Location"]).content.decode()  # nothing new: what she holds
