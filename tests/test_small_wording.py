@@ -144,3 +144,15 @@ def test_in_french_a_state_agrees_with_what_it_qualifies(client, clinician, hub,
     assert "<td>Archivée</td>" in invitation_series
     assert "<td>Approuvée" in requests
     assert ">Approuvé</span>" in case_page
+
+
+def test_in_french_a_label_and_its_colon_are_kept_together_with_a_non_breaking_space(client, hub):
+    factories.SpokeFactory(hub=hub)
+    client.cookies["django_language"] = "fr"
+
+    french = client.get(reverse("hubs:detail", args=[hub.slug])).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("hubs:detail", args=[hub.slug])).content.decode()
+
+    assert "<li>Foyer de soins de longue durée\u00a0: 1</li>" in french
+    assert "<li>Long-term care home: 1</li>" in english

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.safestring import SafeString
+from django.utils.translation import pgettext
 
 from core.formatting import (
     format_credits,
@@ -84,3 +85,10 @@ def sanitize(value) -> SafeString:
 def prose(value) -> SafeString:
     """{{ entry.answer|prose }}: staff-written text, paragraphs from blank lines, only harmless HTML kept."""
     return prose_html(str(value) if value is not None else "")
+
+
+@register.simple_tag
+def colon() -> str:
+    """{{ label }}{% colon %} {{ value }}: the colon after a label as the language writes it (French puts a
+    non-breaking space before it, so "Foyer de soins de longue durée : 2" never breaks before the colon)."""
+    return pgettext("the colon that follows a label", ":")
