@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import Language, PracticeSetting, Profession, Province, TimeZone, time_zone_for_province
 from .fields import MultipleChoiceField
@@ -43,8 +44,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A clinician, staff member or hub manager; the email address is the login."""
 
     email = models.EmailField(_("email address"), max_length=254, unique=True)
-    first_name = models.CharField(_("first name"), max_length=150, help_text=_("As it should print on a certificate."))
-    last_name = models.CharField(_("last name"), max_length=150, help_text=_("As it should print on a certificate."))
+    # A context of their own: Django's auth catalogue, listed before ours, says « nom » for "last name".
+    first_name = models.CharField(
+        pgettext_lazy("a person's", "first name"), max_length=150, help_text=_("As it should print on a certificate.")
+    )
+    last_name = models.CharField(
+        pgettext_lazy("a person's", "last name"), max_length=150, help_text=_("As it should print on a certificate.")
+    )
     profession = models.CharField(_("profession"), max_length=40, choices=Profession.choices, blank=True)
     practice_settings = MultipleChoiceField(_("practice settings"), member_choices=PracticeSetting.choices)
     province = models.CharField(_("province or territory"), max_length=2, choices=Province.choices, blank=True)

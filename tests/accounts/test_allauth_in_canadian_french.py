@@ -132,3 +132,19 @@ def test_no_colon_of_allauths_french_can_start_a_line():
 
 def _visible_text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_profile_names_the_last_name_as_signup_does_and_signing_in_greets_in_plain_french(
+    client, clinician, password
+):
+    clinician.preferred_language = "fr"
+    clinician.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"  # a French reader signing in
+
+    signed_in = client.post(
+        reverse("account_login"), {"login": clinician.email, "password": password}, follow=True
+    ).content.decode()
+    profile = client.get(reverse("accounts:profile")).content.decode()
+
+    assert "Vous êtes connecté·e\u00a0: " in signed_in and "Connexion avec" not in signed_in
+    assert '<label for="id_last_name">Nom de famille' in profile and '<label for="id_first_name">Prénom' in profile
