@@ -1,5 +1,7 @@
 """Vocabularies that describe a clinician; series use them to name their audience."""
 
+import unicodedata
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +48,16 @@ class Province(models.TextChoices):
     QC = "QC", _("Quebec")
     SK = "SK", _("Saskatchewan")
     YT = "YT", _("Yukon")
+
+
+def provinces_in_reading_order() -> list[tuple[str, str]]:
+    """The provinces and territories in the alphabetical order of the reader's language: in French « Québec » comes
+    after « Nunavut » and « Île-du-Prince-Édouard » among the I's (accents folded as a dictionary sorts)."""
+
+    def folded(label: str) -> str:
+        return unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().casefold()
+
+    return sorted(((code, str(label)) for code, label in Province.choices), key=lambda choice: folded(choice[1]))
 
 
 class Language(models.TextChoices):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .choices import PracticeSetting
+from .choices import PracticeSetting, provinces_in_reading_order
 from .models import User
 
 PROFILE_FIELDS = [
@@ -48,9 +48,7 @@ class SignupForm(forms.Form):
     profession = forms.ChoiceField(
         label=_("Profession"), choices=[("", "—")] + list(User._meta.get_field("profession").choices)
     )
-    province = forms.ChoiceField(
-        label=_("Province or territory"), choices=[("", "—")] + list(User._meta.get_field("province").choices)
-    )
+    province = forms.ChoiceField(label=_("Province or territory"))
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=User._meta.get_field("preferred_language").choices
     )
@@ -60,6 +58,7 @@ class SignupForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["preferred_language"].initial = translation.get_language() or "en"
+        self.fields["province"].choices = [("", "—"), *provinces_in_reading_order()]
         _say_what_fields_hold(self)
 
     def signup(self, request, user):
@@ -85,6 +84,8 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        blank = [choice for choice in self.fields["province"].choices if choice[0] == ""]
+        self.fields["province"].choices = [*blank, *provinces_in_reading_order()]
         _say_what_fields_hold(self)
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import provinces_in_reading_order
 from core.formatting import format_day_month_year
 from core.forms import WrittenDateField
 from enrollment.participation import Period
@@ -19,6 +20,11 @@ class SpokeForm(forms.ModelForm):
         model = Spoke
         fields = ["name", "kind", "province", "rural_remote", "contact_name", "contact_email"]
         labels = {"kind": _("Kind of community or setting of care")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        blank = [choice for choice in self.fields["province"].choices if choice[0] == ""]
+        self.fields["province"].choices = [*blank, *provinces_in_reading_order()]
 
 
 class PeriodForm(forms.Form):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Language, Profession, Province
+from accounts.choices import Language, Profession, provinces_in_reading_order
 
 from .consent import consent_wording
 from .models import PartnerInquiry
@@ -52,7 +52,7 @@ class PartnerInquiryForm(HoneypotMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", _("Choose…")), *Province.choices]
+        self.fields["province"].choices = [("", _("Choose…")), *provinces_in_reading_order()]
         self.fields["organisation_kind"].choices = [("", _("Choose…")), *PartnerInquiry.OrganisationKind.choices]
 
     def inquiry_data(self) -> dict:
@@ -91,7 +91,7 @@ class StayConnectedForm(HoneypotMixin, ConsentMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["profession"].choices = [("", _("Choose…")), *Profession.choices]
-        self.fields["province"].choices = [("", _("Choose…")), *Province.choices]
+        self.fields["province"].choices = [("", _("Choose…")), *provinces_in_reading_order()]
 
 
 class ProfileJoinForm(ConsentMixin, forms.Form):

@@ -148,3 +148,19 @@ def test_the_profile_names_the_last_name_as_signup_does_and_signing_in_greets_in
 
     assert "Vous êtes connecté·e\u00a0: " in signed_in and "Connexion avec" not in signed_in
     assert '<label for="id_last_name">Nom de famille' in profile and '<label for="id_first_name">Prénom' in profile
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["Alberta", "British Columbia", "Manitoba", "New Brunswick", "Newfoundland and Labrador"]),
+        ("fr", ["Alberta", "Colombie-Britannique", "Île-du-Prince-Édouard", "Manitoba", "Nouveau-Brunswick"]),
+    ],
+)
+def test_the_provinces_are_listed_in_the_alphabetical_order_of_the_readers_language(client, language, expected):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    signup = client.get(reverse("account_signup")).content.decode()
+
+    select = re.search(r'<select name="province".*?</select>', signup, re.S).group(0)
+    names = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)</option>', select)
+    assert names[:5] == expected and len(names) == 13
