@@ -156,3 +156,11 @@ def test_in_french_a_label_and_its_colon_are_kept_together_with_a_non_breaking_s
 
     assert "<li>Foyer de soins de longue durée\u00a0: 1</li>" in french
     assert "<li>Long-term care home: 1</li>" in english
+
+
+def test_a_national_hub_whose_region_is_national_says_it_once(client):
+    hub = factories.HubFactory(name="Pallium Canada", kind="national", region="National")
+
+    for page in (client.get(reverse("hubs:list")), client.get(reverse("hubs:detail", args=[hub.slug]))):
+        assert "National · National" not in page.content.decode()
+        assert '<p class="meta">National' in page.content.decode()
