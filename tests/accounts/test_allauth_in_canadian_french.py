@@ -164,3 +164,11 @@ def test_the_provinces_are_listed_in_the_alphabetical_order_of_the_readers_langu
     select = re.search(r'<select name="province".*?</select>', signup, re.S).group(0)
     names = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)</option>', select)
     assert names[:5] == expected and len(names) == 13
+
+
+def test_the_signup_page_is_titled_as_its_heading_says(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(reverse("account_signup")).content.decode()
+
+    assert "<title>Création de compte" in page and "<title>Inscription" not in page
+    assert re.search(r"<h1[^>]*>\s*Création de compte", page)
