@@ -192,16 +192,16 @@ class Series(models.Model):
 
     @property
     def attendance_rule(self) -> str:
-        """The threshold in words ("at least 75 % of a session"), for staff and learners."""
+        """The threshold in words ("at least 75% of a session"), for staff and learners."""
         minutes, percent = self.attendance_minimum_minutes, self.attendance_minimum_percent
         if minutes is not None and percent is not None:
             return ngettext(
-                "at least %(percent)d %% of a session and %(minutes)d minute",
-                "at least %(percent)d %% of a session and %(minutes)d minutes",
+                "at least %(percent)d%% of a session and %(minutes)d minute",
+                "at least %(percent)d%% of a session and %(minutes)d minutes",
                 minutes,
             ) % {"percent": percent, "minutes": minutes}
         if percent is not None:
-            return gettext("at least %(percent)d %% of a session") % {"percent": percent}
+            return gettext("at least %(percent)d%% of a session") % {"percent": percent}
         if minutes is not None:
             return ngettext(
                 "at least %(minutes)d minute of a session", "at least %(minutes)d minutes of a session", minutes

@@ -164,3 +164,23 @@ def test_a_national_hub_whose_region_is_national_says_it_once(client):
     for page in (client.get(reverse("hubs:list")), client.get(reverse("hubs:detail", args=[hub.slug]))):
         assert "National · National" not in page.content.decode()
         assert '<p class="meta">National' in page.content.decode()
+
+
+def test_a_session_short_of_the_threshold_says_why_it_earns_nothing_in_both_languages(
+    client, clinician, django_capture_on_commit_callbacks
+):
+    series = factories.SeriesFactory()
+    factories.AccreditationFactory(series=series)
+    factories.RegistrationFactory(
+        user=clinician, session=factories.SessionFactory(series=series, days_from_now=-3), attended_minutes=20
+    )
+    client.force_login(clinician)
+
+    english = client.get(reverse("enrollment:my_learning")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # her kept row dropped, as after a real commit
+        clinician.preferred_language = "fr"
+        clinician.save()
+    french = client.get(reverse("enrollment:my_learning")).content.decode()
+
+    assert "Attended 20 minutes, but a session counts only when you attend at least 75% of a session" in english
+    assert "mais une séance ne compte que si vous assistez à au moins 75\u00a0% d’une séance" in french

@@ -25,7 +25,7 @@ def test_the_series_credits_page_says_who_qualifies_and_why_not(client, staff, l
 
     assert "1 learner qualifies." in page
     assert "Qualifies" in page
-    assert "Does not qualify: no session reached the threshold (at least 75 % of a session)" in page
+    assert "Does not qualify: no session reached the threshold (at least 75% of a session)" in page
     assert "Does not qualify yet: no attendance recorded" in page
     assert Certificate.objects.get().number in page
 

@@ -201,7 +201,7 @@ def test_series_page_shows_description_audience_cohosts_accreditation_and_every_
     assert "Personal support worker / health care aide" in page
     assert "McMaster University" in page and "Queen&#x27;s University" in page
     assert "up to 12 Mainpro+ credits" in page and "Mainpro+: up to 12 credits" in page
-    assert "Attendance that earns credits: at least 75 % of a session." in page
+    assert "Attendance that earns credits: at least 75% of a session." in page
     assert "Thursday, March 10, 2022, 12:00 – 1:00 p.m. ET" in page
     assert "Dr. José Pereira, MD" in page
     assert "Next one" in page
