@@ -134,7 +134,7 @@ class AccreditationFactory(factory.django.DjangoModelFactory):
         "of Canada for up to 12 Mainpro+ credits."
     )
     statement_fr = (
-        "Ce programme d'apprentissage en groupe d'un crédit par heure a été certifié par le Collège des médecins "
+        "Ce programme d’apprentissage en groupe d’un crédit par heure a été certifié par le Collège des médecins "
         "de famille du Canada pour un maximum de 12 crédits Mainpro+."
     )
 

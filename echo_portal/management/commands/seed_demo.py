@@ -37,7 +37,7 @@ MAINPRO_STATEMENT_EN = (
     "Canada for up to {credits} Mainpro+ credits."
 )
 MAINPRO_STATEMENT_FR = (
-    "Ce programme d'apprentissage en groupe d'un crédit par heure a été certifié par le Collège des médecins de "
+    "Ce programme d’apprentissage en groupe d’un crédit par heure a été certifié par le Collège des médecins de "
     "famille du Canada pour un maximum de {credits} crédits Mainpro+."
 )
 
