@@ -79,6 +79,14 @@ def key_unavailable_message() -> str:
     return _("This key cannot be used. Choose another one.")
 
 
+def _used_up() -> EnrollmentError:
+    """A key past its maximum uses: seen before the lock (`check_window`) or by the counting UPDATE (`consume`)."""
+    return EnrollmentError(
+        _("This key has been used as many times as it allows. Ask whoever gave it to you for a new one."),
+        code="key_used_up",
+    )
+
+
 def check_window(*, key: EnrollmentKey, now: dt.datetime) -> None:
     if key.valid_from and now < key.valid_from:
         when = f"{format_date(key.valid_from)}, {format_time(key.valid_from)}"
@@ -86,10 +94,7 @@ def check_window(*, key: EnrollmentKey, now: dt.datetime) -> None:
     if key.valid_until and now >= key.valid_until:
         raise EnrollmentError(_("This key has expired. Ask whoever gave it to you for a new one."), code="key_expired")
     if key.max_uses is not None and key.uses_count >= key.max_uses:
-        raise EnrollmentError(
-            _("This key has been used as many times as it allows. Ask whoever gave it to you for a new one."),
-            code="key_used_up",
-        )
+        raise _used_up()
 
 
 def consume(*, key: EnrollmentKey) -> None:
@@ -100,10 +105,7 @@ def consume(*, key: EnrollmentKey) -> None:
         .update(uses_count=F("uses_count") + 1)
     )
     if claimed != 1:
-        raise EnrollmentError(
-            _("This key has been used as many times as it allows. Ask whoever gave it to you for a new one."),
-            code="key_used_up",
-        )
+        raise _used_up()
 
 
 def invalid_key() -> InvalidKey:
