@@ -60,6 +60,12 @@ def provinces_in_reading_order() -> list[tuple[str, str]]:
     return sorted(((code, str(label)) for code, label in Province.choices), key=lambda choice: folded(choice[1]))
 
 
+def provinces_reordered(choices) -> list[tuple[str, str]]:
+    """A province field's `choices` (a model form's, say) with its blank choice kept first and the provinces and
+    territories in the reader's order."""
+    return [*(choice for choice in choices if choice[0] == ""), *provinces_in_reading_order()]
+
+
 class Language(models.TextChoices):
     ENGLISH = "en", _("English")
     FRENCH = "fr", _("French")

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .choices import PracticeSetting, provinces_in_reading_order
+from .choices import PracticeSetting, provinces_in_reading_order, provinces_reordered
 from .models import User
 
 PROFILE_FIELDS = [
@@ -84,8 +84,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        blank = [choice for choice in self.fields["province"].choices if choice[0] == ""]
-        self.fields["province"].choices = [*blank, *provinces_in_reading_order()]
+        self.fields["province"].choices = provinces_reordered(self.fields["province"].choices)
         _say_what_fields_hold(self)
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import provinces_in_reading_order
+from accounts.choices import provinces_reordered
 from core.formatting import format_day_month_year
 from core.forms import WrittenDateField
 from enrollment.participation import Period
@@ -23,8 +23,7 @@ class SpokeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        blank = [choice for choice in self.fields["province"].choices if choice[0] == ""]
-        self.fields["province"].choices = [*blank, *provinces_in_reading_order()]
+        self.fields["province"].choices = provinces_reordered(self.fields["province"].choices)
 
 
 class PeriodForm(forms.Form):
